@@ -1,0 +1,22 @@
+"""Test overrides: fast hashing, mail kept in memory, no rate limits unless a test asks."""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+
+from forum.settings import *  # noqa: E402,F403
+from forum.settings import REDIS_URL  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ACCOUNT_RATE_LIMITS_ENABLED = False
+# Tests run tasks in-process; the worker tests of the notifications issue start a real
+# worker against REDIS_URL themselves.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,22 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from forum import views
+
+# The admin login goes through allauth's login, so allauth's rate limits cover it too.
+admin.site.login = secure_admin_login(admin.site.login)
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.landing, name="landing"),
+    path("accounts/", include("allauth.urls")),
+    path("members/", include("members.urls")),
+    path("pages/", include("forum.pages.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)

@@ -1,0 +1,338 @@
+"""Users, organisations, memberships, invitations, profiles, topics and consents (PRODUCT.md 3.1)."""
+
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from forum.organisers import ORGANISERS_GROUP
+
+INVITATION_VALIDITY = timedelta(days=14)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person. The email address is the login; there is no username."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["last_name", "first_name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="members_user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @property
+    def is_organiser(self) -> bool:
+        """Cluster staff: superusers or members of the Organisers group."""
+        if not self.is_active or not self.is_staff:
+            return False
+        if self.is_superuser:
+            return True
+        cached = getattr(self, "_is_organiser", None)
+        if cached is None:
+            cached = self.groups.filter(name=ORGANISERS_GROUP).exists()
+            self._is_organiser = cached
+        return cached
+
+
+class Topic(models.Model):
+    """An entry of the shared topic list (PRODUCT.md 3.6), named in both languages."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name_de = models.CharField(_("name (German)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["position", "slug"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "de").startswith("en") else self.name_de
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("Company / SME")
+        RESEARCH = "research", _("Research institution")
+        PUBLIC = "public", _("Municipality or public body")
+        ASSOCIATION = "association", _("Association or other")
+
+    class FederalState(models.TextChoices):
+        BW = "BW", _("Baden-Württemberg")
+        BY = "BY", _("Bavaria")
+        BE = "BE", _("Berlin")
+        BB = "BB", _("Brandenburg")
+        HB = "HB", _("Bremen")
+        HH = "HH", _("Hamburg")
+        HE = "HE", _("Hesse")
+        MV = "MV", _("Mecklenburg-Western Pomerania")
+        NI = "NI", _("Lower Saxony")
+        NW = "NW", _("North Rhine-Westphalia")
+        RP = "RP", _("Rhineland-Palatinate")
+        SL = "SL", _("Saarland")
+        SN = "SN", _("Saxony")
+        ST = "ST", _("Saxony-Anhalt")
+        SH = "SH", _("Schleswig-Holstein")
+        TH = "TH", _("Thuringia")
+        XX = "XX", _("Outside Germany")
+
+    class SizeBand(models.TextChoices):
+        NOT_STATED = "", _("Not stated")
+        MICRO = "1-9", _("1 to 9 people")
+        SMALL = "10-49", _("10 to 49 people")
+        MEDIUM = "50-249", _("50 to 249 people")
+        LARGE = "250+", _("250 people or more")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("short description"), max_length=2000, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    federal_state = models.CharField(_("federal state"), max_length=2, choices=FederalState.choices)
+    size_band = models.CharField(
+        _("size"), max_length=10, choices=SizeBand.choices, blank=True, default=""
+    )
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics of expertise"), related_name="organisations", blank=True
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg"])],
+        help_text=_("PNG or JPEG, at most 2 MB."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "federal_state"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("members:organisation_detail", kwargs={"slug": self.slug})
+
+
+class Membership(models.Model):
+    """A user's place in an organisation. Each user belongs to at most one organisation."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Admin")
+        MEMBER = "member", _("Member")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organisation__name", "user__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user"], name="members_membership_one_org_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _invitation_expiry():
+    return timezone.now() + INVITATION_VALIDITY
+
+
+class Invitation(models.Model):
+    """An email invitation to join an organisation: unguessable, expiring, single use."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("email address"))
+    role = models.CharField(
+        _("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    language = models.CharField(_("language"), max_length=8, default="de")
+    invited_by = models.ForeignKey(
+        User,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), default=_invitation_expiry)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User,
+        verbose_name=_("accepted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            # At most one open invitation per organisation and address.
+            models.UniqueConstraint(
+                "organisation",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="members_invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+    def get_absolute_url(self):
+        return reverse("members:invitation_detail", kwargs={"token": self.token})
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and not self.is_expired
+
+
+class Profile(models.Model):
+    """What a user tells about themselves beyond name and email."""
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="profile"
+    )
+    position = models.CharField(_("position"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    expertise_keywords = models.CharField(
+        _("expertise keywords"),
+        max_length=500,
+        blank=True,
+        help_text=_("Comma-separated, e.g. hydrometallurgy, leaching, indium recovery."),
+    )
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics of interest"), related_name="profiles", blank=True
+    )
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=[("de", _("German")), ("en", _("English"))],
+        default="de",
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [k.strip() for k in self.expertise_keywords.split(",") if k.strip()]
+
+
+class Consent(models.Model):
+    """One recorded decision (given or withdrawn) with its time; the latest row of a kind counts."""
+
+    class Kind(models.TextChoices):
+        MARKETING = "marketing", _("News about cluster events and activities")
+        ATTENDEE_LIST = "attendee_list", _("Appear in attendee lists")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="consents"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    given = models.BooleanField(_("given"))
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    context = models.CharField(
+        _("context"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the decision was made, e.g. the profile page or an event registration."),
+    )
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["user", "kind", "-recorded_at"])]
+
+    def __str__(self):
+        return f"{self.user} {self.kind}={self.given} @ {self.recorded_at:%Y-%m-%d %H:%M}"
