@@ -20,3 +20,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+
+# Parallel test runs against one server (several checkouts, helpers) pick their own name.
+if os.environ.get("FORUM_TEST_DB"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["FORUM_TEST_DB"]}  # noqa: F405
