@@ -14,6 +14,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.landing, name="landing"),
+    path("accounts/privacy/", include("forum.privacy.urls")),
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
     path("pages/", include("forum.pages.urls")),
