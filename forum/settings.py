@@ -222,7 +222,8 @@ else:
 # --- Forms --------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-FORM_RENDERER = "django.forms.renderers.DjangoDivFormRenderer"
+# Django 5 renders forms with <div>s by default; the transitional DjangoDivFormRenderer is
+# deprecated and would fail every form under filterwarnings=error.
 
 # --- Security -----------------------------------------------------------------
 # Only the session and CSRF cookies exist (PRODUCT.md 3.5); the language lives in the URL.
