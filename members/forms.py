@@ -1,12 +1,230 @@
+"""Validation and layout only; views hand ``cleaned_data`` to the services."""
+
+from __future__ import annotations
+
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from .models import Membership, Organisation, Profile, Topic
+
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_FORMATS = {"PNG", "JPEG"}
 
 
 class SignupForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    """The fields allauth's sign-up form adds in front of email and password."""
+
+    field_order = ["first_name", "last_name", "email", "password1", "password2"]
+
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
 
     def signup(self, request, user):
-        user.first_name = self.cleaned_data["first_name"]
-        user.last_name = self.cleaned_data["last_name"]
-        user.save(update_fields=["first_name", "last_name"])
+        from .services import user_signup_complete
+
+        user_signup_complete(
+            user=user,
+            first_name=self.cleaned_data["first_name"],
+            last_name=self.cleaned_data["last_name"],
+            language=getattr(request, "LANGUAGE_CODE", None) or get_language(),
+        )
+
+
+class TopicChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class LogoField(forms.ImageField):
+    """A logo checked by its content: PNG or JPEG as Pillow reads it, at most 2 MB."""
+
+    default_error_messages = {
+        "invalid_image": _("Upload a PNG or JPEG image. This file is not a readable image."),
+        "format": _("Upload a PNG or JPEG image. This file is a %(format)s image."),
+        "size": _("The logo may be at most 2 MB; this file has %(size)s MB."),
+    }
+
+    def to_python(self, data):
+        if data and getattr(data, "size", 0) > LOGO_MAX_BYTES:
+            raise forms.ValidationError(
+                self.error_messages["size"],
+                code="size",
+                params={"size": f"{data.size / 1024 / 1024:.1f}"},
+            )
+        upload = super().to_python(data)
+        if upload is None:
+            return None
+        image_format = getattr(getattr(upload, "image", None), "format", None)
+        if image_format not in LOGO_FORMATS:
+            raise forms.ValidationError(
+                self.error_messages["format"],
+                code="format",
+                params={"format": image_format or "?"},
+            )
+        return upload
+
+
+class OrganisationForm(forms.ModelForm):
+    topics = TopicChoiceField(
+        label=_("Topics of expertise"),
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    logo = LogoField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG or JPEG, at most 2 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "kind",
+            "description",
+            "website",
+            "city",
+            "federal_state",
+            "size_band",
+            "topics",
+            "logo",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def logo_value(self):
+        """What to hand to the service: a new file, None to remove it, or ``...`` to keep it."""
+        logo = self.cleaned_data.get("logo")
+        if logo is False:
+            return None
+        if isinstance(logo, UploadedFile):
+            return logo
+        return ...
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    position = forms.CharField(
+        label=_("Position"),
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    expertise_keywords = forms.CharField(
+        label=_("Expertise keywords"),
+        max_length=500,
+        required=False,
+        help_text=_("Comma-separated, e.g. hydrometallurgy, leaching, indium recovery."),
+    )
+    topics = TopicChoiceField(
+        label=_("Topics of interest"),
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=settings.LANGUAGES,
+        help_text=_("Emails from the forum are written in this language."),
+    )
+    marketing_consent = forms.BooleanField(
+        label=_("Yes, send me news about cluster events and activities."),
+        required=False,
+        help_text=_("You can withdraw this consent at any time here."),
+    )
+
+    @classmethod
+    def initial_for(cls, user, profile: Profile, marketing_consent: bool) -> dict:
+        return {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "position": profile.position,
+            "phone": profile.phone,
+            "expertise_keywords": profile.expertise_keywords,
+            "topics": list(profile.topics.all()),
+            "preferred_language": profile.preferred_language,
+            "marketing_consent": marketing_consent,
+        }
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=Membership.Role.choices,
+        initial=Membership.Role.MEMBER,
+        help_text=_("Admins can edit the organisation and invite or remove people."),
+    )
+
+    def __init__(self, *args, organisation: Organisation | None = None, **kwargs):
+        self.organisation = organisation
+        super().__init__(*args, auto_id="id_invite_%s", **kwargs)
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip()
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class DirectoryFilterForm(forms.Form):
+    """The GET filters of the member directory; every field is optional."""
+
+    q = forms.CharField(
+        label=_("Name or city"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("All kinds")), *Organisation.Kind.choices],
+    )
+    topic = forms.ModelChoiceField(
+        label=_("Topic"),
+        required=False,
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All topics"),
+    )
+    federal_state = forms.ChoiceField(
+        label=_("Federal state"),
+        required=False,
+        choices=[("", _("All states")), *Organisation.FederalState.choices],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].label_from_instance = lambda topic: topic.name

@@ -1,5 +1,417 @@
-from django.shortcuts import render
+"""Thin views: parse, check permission (404 for what a user may not see), call a selector or
+a service, render. Invalid forms answer 400 with the user's input kept."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import permissions, selectors, services
+from .forms import (
+    DirectoryFilterForm,
+    InvitationForm,
+    OrganisationForm,
+    ProfileForm,
+    RoleForm,
+)
+from .models import Consent, Invitation, Membership, Organisation, Profile
+
+DIRECTORY_PAGE_SIZE = 20
 
 
+def _render(request, template, context, *, form=None, forms=()):
+    """Renders a page; a bound form with errors makes it a 400 (R2)."""
+    status = 200
+    for candidate in (form, *forms):
+        if candidate is not None and candidate.is_bound and candidate.errors:
+            status = 400
+    return render(request, template, context, status=status)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _error_messages(error: ValidationError) -> list[str]:
+    return list(error.messages)
+
+
+def _managed_organisation(request, slug) -> Organisation:
+    """The organisation if the user may manage it; 404 otherwise, so nothing leaks."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not permissions.can_manage_organisation(request.user, organisation):
+        raise Http404
+    return organisation
+
+
+# --- Directory and organisation pages ---------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
 def directory(request):
-    return render(request, "members/directory.html", {})
+    form = DirectoryFilterForm(request.GET or None)
+    filters = {}
+    if form.is_bound and form.is_valid():
+        filters = {key: value for key, value in form.cleaned_data.items() if value}
+    organisations = selectors.organisation_directory(**filters)
+    paginator = Paginator(organisations, DIRECTORY_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return _render(
+        request,
+        "members/directory.html",
+        {
+            "filter_form": form,
+            "page_obj": page,
+            "organisations": page.object_list,
+            "paginator": paginator,
+            "query_string": query.urlencode(),
+            "is_filtered": bool(filters),
+        },
+        form=form,
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def organisation_detail(request, slug):
+    try:
+        organisation = selectors.organisation_for_page(slug)
+    except Organisation.DoesNotExist as exc:
+        raise Http404 from exc
+    can_see_people = permissions.can_see_people(request.user, organisation)
+    return render(
+        request,
+        "members/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "can_see_people": can_see_people,
+            "memberships": (
+                selectors.organisation_memberships(organisation) if can_see_people else []
+            ),
+            "can_manage": permissions.can_manage_organisation(request.user, organisation),
+            "is_member": permissions.is_member_of(request.user, organisation),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def organisation_edit(request, slug):
+    organisation = _managed_organisation(request, slug)
+    form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        topics = data.pop("topics")
+        data.pop("logo", None)
+        try:
+            organisation = services.organisation_update(
+                actor=request.user,
+                organisation=organisation,
+                topics=topics,
+                logo=form.logo_value(),
+                **data,
+            )
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The organisation has been saved."))
+            return redirect(organisation)
+    return _render(
+        request,
+        "members/organisation_edit.html",
+        {"organisation": Organisation.objects.get(pk=organisation.pk), "form": form},
+        form=form,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def organisation_members(request, slug):
+    """The people page of an organisation for its admins: invite, roles, removals."""
+    organisation = _managed_organisation(request, slug)
+    form = InvitationForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                actor=request.user,
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                language=get_language(),
+            )
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("An invitation has been sent to %(email)s.") % {"email": invitation.email},
+            )
+            return redirect("members:organisation_members", slug=organisation.slug)
+    memberships = list(selectors.organisation_memberships(organisation))
+    return _render(
+        request,
+        "members/organisation_members.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "memberships": memberships,
+            "admin_count": sum(1 for m in memberships if m.is_admin),
+            "invitations": selectors.open_invitations_for_organisation(organisation),
+            "roles": Membership.Role,
+        },
+        form=form,
+    )
+
+
+def _membership_action(request, slug, pk, action):
+    organisation = _managed_organisation(request, slug)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, organisation=organisation
+    )
+    try:
+        message = action(membership)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        for text in _error_messages(exc):
+            messages.error(request, text)
+    else:
+        messages.success(request, message)
+    if membership.user_id == request.user.pk and not permissions.can_manage_organisation(
+        request.user, organisation
+    ):
+        # The user gave up their own admin rights or removed themselves.
+        return redirect("members:home")
+    return redirect("members:organisation_members", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def membership_remove(request, slug, pk):
+    def action(membership):
+        services.membership_remove(actor=request.user, membership=membership)
+        return _("%(name)s has been removed from the organisation.") % {"name": membership.user}
+
+    return _membership_action(request, slug, pk, action)
+
+
+@login_required
+@require_POST
+def membership_set_role(request, slug, pk):
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        _managed_organisation(request, slug)
+        messages.error(request, _("Choose admin or member."))
+        return redirect("members:organisation_members", slug=slug)
+    role = form.cleaned_data["role"]
+
+    def action(membership):
+        services.membership_set_role(actor=request.user, membership=membership, role=role)
+        if role == Membership.Role.ADMIN:
+            return _("%(name)s is now an admin.") % {"name": membership.user}
+        return _("%(name)s is now a member.") % {"name": membership.user}
+
+    return _membership_action(request, slug, pk, action)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, slug, pk):
+    organisation = _managed_organisation(request, slug)
+    invitation = get_object_or_404(Invitation, pk=pk, organisation=organisation)
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        for text in _error_messages(exc):
+            messages.error(request, text)
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email},
+        )
+    return redirect("members:organisation_members", slug=organisation.slug)
+
+
+# --- The user's own account -------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def home(request):
+    membership = permissions.membership_of(request.user)
+    if membership is None and not permissions.is_organiser(request.user):
+        return redirect("members:onboarding")
+    profile, _created = Profile.objects.prefetch_related("topics").get_or_create(user=request.user)
+    return render(
+        request,
+        "members/home.html",
+        {
+            "membership": membership,
+            "profile": profile,
+            "marketing_consent": services.consent_is_given(
+                user=request.user, kind=Consent.Kind.MARKETING
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def profile_edit(request):
+    profile, _created = Profile.objects.get_or_create(user=request.user)
+    consent = services.consent_is_given(user=request.user, kind=Consent.Kind.MARKETING)
+    form = ProfileForm(
+        request.POST or None, initial=ProfileForm.initial_for(request.user, profile, consent)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(actor=request.user, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your profile has been saved."))
+            return redirect("members:home")
+    return _render(request, "members/profile_edit.html", {"form": form}, form=form)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def leave(request):
+    membership = permissions.membership_of(request.user)
+    if membership is None:
+        return redirect("members:onboarding")
+    error = None
+    if request.method == "POST":
+        try:
+            services.membership_leave(actor=request.user)
+        except ValidationError as exc:
+            error = " ".join(_error_messages(exc))
+        else:
+            messages.success(
+                request,
+                _("You have left %(organisation)s.")
+                % {"organisation": membership.organisation.name},
+            )
+            return redirect("members:onboarding")
+    return render(
+        request,
+        "members/leave.html",
+        {"membership": membership, "error": error},
+        status=400 if error else 200,
+    )
+
+
+# --- Onboarding and invitations ---------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def onboarding(request):
+    if permissions.membership_of(request.user) is not None:
+        return redirect("members:home")
+    return render(
+        request,
+        "members/onboarding.html",
+        {"invitations": selectors.open_invitations_for_user(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def organisation_create(request):
+    if permissions.membership_of(request.user) is not None:
+        messages.info(request, _("You already belong to an organisation."))
+        return redirect("members:home")
+    form = OrganisationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        logo = form.logo_value()
+        data.pop("logo", None)
+        try:
+            organisation = services.organisation_create(
+                actor=request.user, logo=None if logo is ... else logo, **data
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(organisation)s has been created. You are its admin.")
+                % {"organisation": organisation.name},
+            )
+            return redirect(organisation)
+    return _render(request, "members/organisation_create.html", {"form": form}, form=form)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitation_detail(request, token):
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("organisation", "invited_by"), token=token
+    )
+    if not invitation.is_open:
+        return render(
+            request, "members/invitation_unavailable.html", {"invitation": invitation}, status=410
+        )
+    user = request.user
+    if not user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        # Opening the emailed link proves the address: signing up with it needs no
+        # separate verification (allauth compares case-insensitively).
+        get_adapter(request).stash_verified_email(request, invitation.email)
+        signup_url = (
+            reverse("account_signup")
+            + "?"
+            + urlencode({"next": request.path, "email": invitation.email})
+        )
+        login_url = reverse("account_login") + "?" + urlencode({"next": request.path})
+        return render(
+            request,
+            "members/invitation_detail.html",
+            {"invitation": invitation, "signup_url": signup_url, "login_url": login_url},
+        )
+    error = None
+    if request.method == "POST":
+        try:
+            membership = services.invitation_accept(actor=user, invitation=invitation)
+        except (ValidationError, PermissionDenied) as exc:
+            error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        else:
+            messages.success(
+                request,
+                _("Welcome to %(organisation)s!") % {"organisation": membership.organisation.name},
+            )
+            return redirect(membership.organisation)
+    current = permissions.membership_of(user)
+    return render(
+        request,
+        "members/invitation_detail.html",
+        {
+            "invitation": invitation,
+            "error": error,
+            "current_membership": current,
+        },
+        status=400 if error else 200,
+    )

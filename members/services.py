@@ -1,0 +1,443 @@
+"""Every state change of members/: accounts, organisations, invitations, memberships, consents.
+
+Each service takes keyword-only arguments with an explicit actor, runs in one transaction,
+calls ``full_clean()`` before saving and raises ``ValidationError`` or ``PermissionDenied``
+with a translated message, so views and admin actions share one set of rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from . import permissions
+from .models import Consent, Invitation, Membership, Organisation, Profile, Topic, User
+
+RESERVED_SLUGS = frozenset({"me", "welcome", "invitations"})
+ORGANISATION_FIELDS = (
+    "name",
+    "kind",
+    "description",
+    "website",
+    "city",
+    "federal_state",
+    "size_band",
+)
+PROFILE_FIELDS = ("position", "phone", "expertise_keywords", "preferred_language")
+
+
+def _language_code(language: str | None) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    language = (language or get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
+def _forget_membership(user) -> None:
+    """Drop the per-request membership cache of permissions.membership_of."""
+    if user is not None and hasattr(user, "_membership_cache"):
+        del user._membership_cache
+
+
+# --- Accounts and profiles ---------------------------------------------------------------
+
+
+def user_signup_complete(
+    *, user: User, first_name: str, last_name: str, language: str | None = None
+) -> Profile:
+    """Stores the name asked at sign-up and creates the profile in the language the user
+    signed up in, so later mail reaches them in that language."""
+    with transaction.atomic():
+        user.first_name = first_name.strip()
+        user.last_name = last_name.strip()
+        user.full_clean(exclude=["password"])
+        user.save(update_fields=["first_name", "last_name"])
+        profile, _created = Profile.objects.get_or_create(
+            user=user, defaults={"preferred_language": _language_code(language)}
+        )
+        return profile
+
+
+def consent_record(*, user: User, kind: str, given: bool, context: str = "") -> Consent:
+    """Appends one decision with its time; the latest row of a kind is the one that counts."""
+    with transaction.atomic():
+        consent = Consent(user=user, kind=kind, given=given, context=context[:200])
+        consent.full_clean()
+        consent.save()
+        return consent
+
+
+def consent_is_given(*, user: User, kind: str) -> bool:
+    latest = Consent.objects.filter(user=user, kind=kind).order_by("-recorded_at", "-id").first()
+    return bool(latest and latest.given)
+
+
+def profile_update(
+    *,
+    actor: User,
+    user: User,
+    first_name: str,
+    last_name: str,
+    position: str = "",
+    phone: str = "",
+    expertise_keywords: str = "",
+    preferred_language: str = "de",
+    topics: Iterable[Topic] = (),
+    marketing_consent: bool | None = None,
+) -> Profile:
+    """Changes name and profile; a changed marketing choice is recorded as a Consent row."""
+    if actor.pk != user.pk and not permissions.is_organiser(actor):
+        raise PermissionDenied(_("You can only change your own profile."))
+    with transaction.atomic():
+        user.first_name = first_name.strip()
+        user.last_name = last_name.strip()
+        user.full_clean(exclude=["password"])
+        user.save(update_fields=["first_name", "last_name"])
+        profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
+        profile.position = position.strip()
+        profile.phone = phone.strip()
+        profile.expertise_keywords = ", ".join(
+            keyword.strip() for keyword in expertise_keywords.split(",") if keyword.strip()
+        )
+        profile.preferred_language = preferred_language
+        profile.full_clean()
+        profile.save()
+        profile.topics.set(topics)
+        if marketing_consent is not None:
+            current = consent_is_given(user=user, kind=Consent.Kind.MARKETING)
+            if bool(marketing_consent) != current:
+                consent_record(
+                    user=user,
+                    kind=Consent.Kind.MARKETING,
+                    given=bool(marketing_consent),
+                    context="profile page",
+                )
+        return profile
+
+
+# --- Organisations -----------------------------------------------------------------------
+
+
+def organisation_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    """A unique slug from the name; the URL words of members/ are never used."""
+    base = slugify(name)[:200].strip("-") or "organisation"
+    existing = Organisation.objects.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        existing = existing.exclude(pk=exclude_pk)
+    taken = set(existing.values_list("slug", flat=True)) | RESERVED_SLUGS
+    slug, counter = base, 1
+    while slug in taken:
+        counter += 1
+        slug = f"{base}-{counter}"
+    return slug
+
+
+def organisation_create(
+    *,
+    actor: User,
+    name: str,
+    kind: str,
+    city: str,
+    federal_state: str,
+    description: str = "",
+    website: str = "",
+    size_band: str = "",
+    topics: Iterable[Topic] = (),
+    logo=None,
+) -> Organisation:
+    """Creates an organisation with the actor as its first admin (one organisation per user)."""
+    with transaction.atomic():
+        # Lock the user row so two parallel requests cannot create two organisations.
+        User.objects.select_for_update().filter(pk=actor.pk).first()
+        if Membership.objects.filter(user=actor).exists():
+            raise ValidationError(
+                _("You already belong to an organisation. Leave it before creating another one.")
+            )
+        organisation = Organisation(
+            name=name.strip(),
+            kind=kind,
+            city=city.strip(),
+            federal_state=federal_state,
+            description=description.strip(),
+            website=website,
+            size_band=size_band,
+        )
+        organisation.slug = organisation_slug(organisation.name)
+        if logo:
+            organisation.logo = logo
+        organisation.full_clean()
+        organisation.save()
+        organisation.topics.set(topics)
+        membership = Membership(user=actor, organisation=organisation, role=Membership.Role.ADMIN)
+        membership.full_clean()
+        membership.save()
+    _forget_membership(actor)
+    return organisation
+
+
+def organisation_update(
+    *,
+    actor: User,
+    organisation: Organisation,
+    topics: Iterable[Topic] | None = None,
+    logo=...,
+    **fields,
+) -> Organisation:
+    """Changes the public data of an organisation; only its admins and organisers may.
+
+    ``logo`` may be a new file, ``None`` to remove it, or ``...`` (the default) to keep it.
+    The slug stays as it is, so links to the organisation keep working.
+    """
+    if not permissions.can_manage_organisation(actor, organisation):
+        raise PermissionDenied(_("You cannot change this organisation."))
+    unknown = set(fields) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown organisation fields: {sorted(unknown)}")
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        for field, value in fields.items():
+            setattr(organisation, field, value.strip() if isinstance(value, str) else value)
+        if logo is not ...:
+            organisation.logo = logo or None
+        organisation.full_clean()
+        organisation.save()
+        if topics is not None:
+            organisation.topics.set(topics)
+        return organisation
+
+
+# --- Invitations -------------------------------------------------------------------------
+
+
+def invitation_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    email: str,
+    role: str = Membership.Role.MEMBER,
+    language: str | None = None,
+) -> Invitation:
+    """Invites an address to the organisation and mails the link after commit."""
+    if not permissions.can_manage_organisation(actor, organisation):
+        raise PermissionDenied(_("You cannot invite people to this organisation."))
+    email = email.strip()
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+            raise ValidationError(
+                {
+                    "email": _(
+                        "A person with this email address already belongs to the organisation."
+                    )
+                }
+            )
+        open_same = Invitation.objects.filter(
+            organisation=organisation,
+            email__iexact=email,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        now = timezone.now()
+        # An expired invitation no longer blocks a new one to the same address.
+        open_same.filter(expires_at__lte=now).update(revoked_at=now)
+        if open_same.filter(expires_at__gt=now).exists():
+            raise ValidationError(
+                {
+                    "email": _(
+                        "This address already has an open invitation. Revoke it to send a new one."
+                    )
+                }
+            )
+        invitation = Invitation(
+            organisation=organisation,
+            email=email,
+            role=role,
+            invited_by=actor,
+            language=_language_code(language),
+        )
+        invitation.full_clean()
+        invitation.save()
+        from .tasks import send_invitation_email_task
+
+        transaction.on_commit(partial(send_invitation_email_task.delay, invitation.pk))
+        return invitation
+
+
+def invitation_send(*, invitation: Invitation) -> None:
+    """Mails the invitation link, plain text and HTML, in the invitation's language."""
+    with translation.override(invitation.language or settings.LANGUAGE_CODE):
+        context = {
+            "invitation": invitation,
+            "organisation": invitation.organisation,
+            "invited_by": invitation.invited_by,
+            "url": settings.SITE_URL + invitation.get_absolute_url(),
+            "site_url": settings.SITE_URL,
+        }
+        subject = " ".join(render_to_string("mail/members/invitation_subject.txt", context).split())
+        text = render_to_string("mail/members/invitation.txt", context)
+        html = render_to_string("mail/members/invitation.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[invitation.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def _user_has_email(user: User, email: str) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+def invitation_accept(*, actor: User, invitation: Invitation) -> Membership:
+    """Makes the actor a member with the invited role; the invitation is then used up.
+
+    The invitation must be addressed to one of the actor's verified email addresses,
+    so a forwarded link cannot be used by someone else.
+    """
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("organisation")
+            .get(pk=invitation.pk)
+        )
+        if invitation.revoked_at is not None:
+            raise ValidationError(_("This invitation has been withdrawn."))
+        if invitation.accepted_at is not None:
+            raise ValidationError(_("This invitation has already been used."))
+        if invitation.is_expired:
+            raise ValidationError(_("This invitation has expired. Ask for a new one."))
+        if not _user_has_email(actor, invitation.email):
+            raise PermissionDenied(
+                _(
+                    "This invitation was sent to another email address. Log in with that address to accept it."
+                )
+            )
+        User.objects.select_for_update().filter(pk=actor.pk).first()
+        existing = Membership.objects.filter(user=actor).select_related("organisation").first()
+        if existing is not None:
+            raise ValidationError(
+                _(
+                    "You already belong to %(organisation)s. Leave it before joining another organisation."
+                )
+                % {"organisation": existing.organisation.name}
+            )
+        membership = Membership(
+            user=actor, organisation=invitation.organisation, role=invitation.role
+        )
+        membership.full_clean()
+        membership.save()
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = actor
+        invitation.full_clean()
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    _forget_membership(actor)
+    return membership
+
+
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
+    """Withdraws an open invitation so its link stops working."""
+    if not permissions.can_manage_organisation(actor, invitation.organisation):
+        raise PermissionDenied(_("You cannot withdraw invitations of this organisation."))
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise ValidationError(_("This invitation has already been accepted."))
+        if invitation.revoked_at is None:
+            invitation.revoked_at = timezone.now()
+            invitation.full_clean()
+            invitation.save(update_fields=["revoked_at"])
+        return invitation
+
+
+# --- Memberships -------------------------------------------------------------------------
+
+
+def _lock_memberships(organisation_id: int) -> list[Membership]:
+    """Locks every membership row of the organisation, in a fixed order (no deadlocks).
+
+    Counting admins on locked rows keeps the last-admin rule true when two admins act at
+    the same time: the second waits, then sees the first one's change.
+    """
+    return list(
+        Membership.objects.select_for_update()
+        .filter(organisation_id=organisation_id)
+        .order_by("pk")
+    )
+
+
+def _locked_actor_may_manage(actor: User, rows: list[Membership]) -> bool:
+    if permissions.is_organiser(actor):
+        return True
+    return any(row.user_id == actor.pk and row.role == Membership.Role.ADMIN for row in rows)
+
+
+def _admin_count(rows: list[Membership]) -> int:
+    return sum(1 for row in rows if row.role == Membership.Role.ADMIN)
+
+
+def membership_remove(*, actor: User, membership: Membership) -> None:
+    """Removes a person from an organisation; the last admin cannot be removed."""
+    with transaction.atomic():
+        rows = _lock_memberships(membership.organisation_id)
+        target = next((row for row in rows if row.pk == membership.pk), None)
+        if target is None:
+            raise ValidationError(_("This person no longer belongs to the organisation."))
+        if not _locked_actor_may_manage(actor, rows):
+            raise PermissionDenied(_("You cannot remove people from this organisation."))
+        if target.role == Membership.Role.ADMIN and _admin_count(rows) <= 1:
+            raise ValidationError(
+                _("The last admin cannot be removed. Make someone else an admin first.")
+            )
+        target.delete()
+    _forget_membership(membership.user)
+
+
+def membership_set_role(*, actor: User, membership: Membership, role: str) -> Membership:
+    """Makes a person admin or member; the last admin cannot be made a member."""
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose admin or member.")})
+    with transaction.atomic():
+        rows = _lock_memberships(membership.organisation_id)
+        target = next((row for row in rows if row.pk == membership.pk), None)
+        if target is None:
+            raise ValidationError(_("This person no longer belongs to the organisation."))
+        if not _locked_actor_may_manage(actor, rows):
+            raise PermissionDenied(_("You cannot change roles in this organisation."))
+        if (
+            target.role == Membership.Role.ADMIN
+            and role != Membership.Role.ADMIN
+            and _admin_count(rows) <= 1
+        ):
+            raise ValidationError(
+                _("The last admin cannot become a member. Make someone else an admin first.")
+            )
+        target.role = role
+        target.full_clean()
+        target.save(update_fields=["role"])
+        return target
+
+
+def membership_leave(*, actor: User) -> None:
+    """The actor leaves their organisation; the last admin cannot leave."""
+    with transaction.atomic():
+        current = Membership.objects.filter(user=actor).first()
+        if current is None:
+            raise ValidationError(_("You do not belong to an organisation."))
+        rows = _lock_memberships(current.organisation_id)
+        target = next((row for row in rows if row.user_id == actor.pk), None)
+        if target is None:
+            raise ValidationError(_("You do not belong to an organisation."))
+        if target.role == Membership.Role.ADMIN and _admin_count(rows) <= 1:
+            raise ValidationError(
+                _("You are the last admin. Make someone else an admin before you leave.")
+            )
+        target.delete()
+    _forget_membership(actor)
