@@ -4,6 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
+class DangerSubmit(Submit):
+    field_classes = "btn btn-danger"
+
+
 class AccountDeleteForm(forms.Form):
     """Asks for the current password, so an unattended session cannot delete the account."""
 
@@ -23,7 +27,7 @@ class AccountDeleteForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = True
         self.helper.form_method = "post"
-        self.helper.add_input(Submit("delete", _("Delete my account"), css_class="btn-danger"))
+        self.helper.add_input(DangerSubmit("delete", _("Delete my account")))
 
     def clean_password(self):
         password = self.cleaned_data["password"]
