@@ -1,0 +1,239 @@
+"""Helpers for the browser tests: page watching, axe-core, test data, mail links."""
+
+import importlib
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+AXE_JS = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+VIEWPORTS = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
+LANGUAGES = ["de", "en"]
+
+# Schemes that never leave the browser.
+_LOCAL_SCHEMES = {"data", "blob", "about", "chrome", "chrome-extension", "devtools"}
+
+
+class PageWatch:
+    """Records what must not happen on a page: foreign requests, console/page errors, 5xx."""
+
+    def __init__(self, page, allowed_hosts):
+        self.page = page
+        self.allowed_hosts = {h for h in allowed_hosts if h}
+        self.foreign: list[str] = []
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.server_errors: list[str] = []
+
+    def is_foreign(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme in _LOCAL_SCHEMES:
+            return False
+        return parts.hostname not in self.allowed_hosts
+
+    def attach(self, context):
+        # Foreign requests are recorded and aborted, so nothing actually leaves the machine.
+        def route(route):
+            url = route.request.url
+            if self.is_foreign(url):
+                self._foreign(url)
+                route.abort("blockedbyclient")
+            else:
+                route.continue_()
+
+        context.route("**/*", route)
+        context.on("request", lambda req: self.is_foreign(req.url) and self._foreign(req.url))
+        context.on("response", self._response)
+        context.on("console", self._console)
+        context.on("weberror", lambda err: self.page_errors.append(str(err.error)))
+
+    def _foreign(self, url):
+        if url not in self.foreign:
+            self.foreign.append(url)
+
+    def _response(self, response):
+        if response.status >= 500:
+            self.server_errors.append(f"{response.status} {response.request.method} {response.url}")
+
+    def _console(self, message):
+        if message.type == "error":
+            location = message.location or {}
+            self.console_errors.append(f"{message.text} ({location.get('url', '?')})")
+
+    def problems(self) -> list[str]:
+        return (
+            [f"request to another host: {u}" for u in self.foreign]
+            + [f"console error: {m}" for m in self.console_errors]
+            + [f"page error: {m}" for m in self.page_errors]
+            + [f"server error: {m}" for m in self.server_errors]
+        )
+
+
+def prefix(language: str) -> str:
+    """URL prefix of a language: German has none, English lives under /en/."""
+    return "" if language == "de" else f"/{language}"
+
+
+def open_page(page, path: str, *, status: int = 200):
+    """Navigate to a path of the live server and check the status and the document language."""
+    response = page.goto(path)
+    assert response is not None, f"no response for {path}"
+    assert response.status == status, f"{path}: HTTP {response.status}, expected {status}"
+    return response
+
+
+def assert_language(page, language: str):
+    lang = page.evaluate("() => document.documentElement.lang")
+    assert lang == language, f"{page.url}: <html lang={lang!r}>, expected {language!r}"
+
+
+# --- axe-core -------------------------------------------------------------------------
+
+
+def _axe_source() -> str:
+    if not AXE_JS.exists():
+        pytest.skip(f"axe-core missing at {AXE_JS}: run `npm ci`")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core's WCAG 2.1 A/AA rules on the page as it is now and return the violations.
+
+    The site's CSP forbids inline scripts, and ``page.add_script_tag`` injects an inline
+    <script> (blocked, with a console error). Evaluating the source through the DevTools
+    protocol is not subject to the page's CSP, and needs no ``bypass_csp`` context that
+    would hide CSP mistakes of the site itself.
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate("source => { (0, eval)(source); }", _axe_source())
+    return page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {
+                runOnly: {type: "tag", values: tags},
+                resultTypes: ["violations"],
+            });
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+                nodes: v.nodes.map(n => ({target: n.target, html: n.html, summary: n.failureSummary})),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+
+
+def format_violations(url: str, violations: list[dict]) -> str:
+    lines = [f"axe-core: {len(violations)} WCAG 2.1 AA violation(s) on {url}"]
+    for v in violations:
+        lines.append(f"- {v['id']} [{v['impact']}]: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"][:10]:
+            lines.append(f"    target {node['target']}: {node['html'][:200]}")
+            summary = (node.get("summary") or "").replace("\n", " ")
+            if summary:
+                lines.append(f"      {summary[:300]}")
+    return "\n".join(lines)
+
+
+def axe_check(page):
+    """Assert that axe-core finds no WCAG 2.1 A/AA violation on the page."""
+    violations = axe_violations(page)
+    assert not violations, format_violations(page.url, violations)
+
+
+# --- test data ------------------------------------------------------------------------
+# Transactional tests flush the database, data migrations included; recreate what is needed.
+
+
+def seed_topics():
+    from django.apps import apps
+
+    importlib.import_module("members.migrations.0002_seed_topics").seed(apps, None)
+
+
+def ensure_organisers_group():
+    from django.contrib.auth.models import Group
+
+    from forum.organisers import ORGANISERS_GROUP
+
+    return Group.objects.get_or_create(name=ORGANISERS_GROUP)[0]
+
+
+LEGAL_PAGES = {
+    "impressum": ("Impressum", "Legal notice"),
+    "privacy": ("Datenschutzerklärung", "Privacy policy"),
+    "accessibility": ("Erklärung zur Barrierefreiheit", "Accessibility statement"),
+}
+
+
+def ensure_legal_pages():
+    from forum.pages.models import Page
+
+    for slug, (title_de, title_en) in LEGAL_PAGES.items():
+        Page.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "title_de": title_de,
+                "title_en": title_en,
+                "body_de": f"{title_de}: Text.\n\nZweiter Absatz.",
+                "body_en": f"{title_en}: text.\n\nSecond paragraph.",
+            },
+        )
+
+
+def make_user(email, password="correct horse battery staple 42", **fields):
+    """A user with a verified primary email address, ready to log in."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(email=email, password=password, **fields)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def make_organisation(name="Harz Metall Recycling GmbH", slug="harz-metall", users=()):
+    from members.models import Membership, Organisation, Topic
+
+    organisation = Organisation.objects.create(
+        name=name,
+        slug=slug,
+        kind=Organisation.Kind.COMPANY,
+        description="Rückgewinnung von Indium und Gallium aus Elektronikschrott.",
+        website="https://example.org/",
+        city="Goslar",
+        federal_state=Organisation.FederalState.NI,
+    )
+    organisation.topics.set(Topic.objects.filter(slug__in=["weee", "hydrometallurgy"]))
+    for index, user in enumerate(users):
+        role = Membership.Role.ADMIN if index == 0 else Membership.Role.MEMBER
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    return organisation
+
+
+# --- mail -----------------------------------------------------------------------------
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def links_in(message) -> list[str]:
+    """All http(s) links in a mail, from the text body and any HTML alternative."""
+    bodies = [message.body] + [
+        content for content, _mimetype in getattr(message, "alternatives", []) or []
+    ]
+    links: list[str] = []
+    for body in bodies:
+        for url in _URL.findall(body):
+            url = url.rstrip(".,;)")
+            if url not in links:
+                links.append(url)
+    return links
+
+
+def path_of(url: str) -> str:
+    """The path (and query) of a link, so it can be opened on the live server."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")

@@ -1,0 +1,107 @@
+"""A1 (WCAG 2.1 AA, axe-core) and 3.5 (no third-party request) on every public page,
+in German and English, at desktop and phone widths; plus keyboard checks of the layout."""
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+
+from tests.browser.helpers import (
+    LANGUAGES,
+    PHONE,
+    VIEWPORTS,
+    assert_language,
+    axe_check,
+    ensure_legal_pages,
+    ensure_organisers_group,
+    make_organisation,
+    make_user,
+    open_page,
+    seed_topics,
+)
+
+# (id, URL name, kwargs). The organisation page's slug comes from make_organisation().
+PAGES = [
+    ("landing", "landing", {}),
+    ("directory", "members:directory", {}),
+    ("organisation", "members:organisation_detail", {"slug": "harz-metall"}),
+    ("login", "account_login", {}),
+    ("signup", "account_signup", {}),
+    ("password-reset", "account_reset_password", {}),
+    ("impressum", "pages:detail", {"slug": "impressum"}),
+    ("privacy", "pages:detail", {"slug": "privacy"}),
+    ("accessibility", "pages:detail", {"slug": "accessibility"}),
+]
+
+
+def url_for(name: str, kwargs: dict, language: str) -> str:
+    with translation.override(language):
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            pytest.skip(f"URL {name!r} does not exist yet (members UI in progress?)")
+
+
+@pytest.fixture
+def site_data(transactional_db):
+    """What the public pages show: topics, the legal pages, one organisation with two people."""
+    seed_topics()
+    ensure_organisers_group()
+    ensure_legal_pages()
+    admin = make_user("anna.schmidt@example.org", first_name="Anna", last_name="Schmidt")
+    member = make_user("ben.krause@example.org", first_name="Ben", last_name="Krause")
+    return make_organisation(users=[admin, member])
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(("name", "kwargs"), [pytest.param(n, k, id=i) for i, n, k in PAGES])
+def test_page_has_no_axe_violations_and_no_foreign_requests(
+    site_data, page, language, viewport, name, kwargs
+):
+    path = url_for(name, kwargs, language)
+
+    open_page(page, path)
+
+    axe_check(page)
+    assert_language(page, language)
+    # Foreign requests, console errors and 5xx are checked by the page fixture at teardown.
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(page, language, viewport):
+    open_page(page, url_for("landing", {}, language))
+
+    page.keyboard.press("Tab")
+    skip_link = page.locator(":focus")
+    first_stop = skip_link.evaluate("el => ({href: el.getAttribute('href'), text: el.innerText})")
+    box = skip_link.bounding_box()
+    page.keyboard.press("Enter")
+
+    assert first_stop["href"] == "#main", f"first Tab stop is {first_stop}"
+    assert first_stop["text"].strip()
+    # Visible when focused (visually-hidden-focusable), so sighted keyboard users see it.
+    assert box is not None and box["width"] > 1 and box["height"] > 1
+    assert page.evaluate("() => document.activeElement.id") == "main"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_phone_navigation_opens_by_keyboard(page, language):
+    """On a phone the navigation is collapsed behind a toggle; Enter on it must open it."""
+    page.set_viewport_size(PHONE)
+    open_page(page, url_for("landing", {}, language))
+    toggler = page.locator("button.navbar-toggler")
+    login_link = page.locator("#main-nav").locator(
+        f"a[href='{url_for('account_login', {}, language)}']"
+    )
+    assert toggler.is_visible()
+    assert not login_link.is_visible()
+
+    toggler.focus()
+    page.keyboard.press("Enter")
+
+    login_link.wait_for(state="visible")
+    assert toggler.get_attribute("aria-expanded") == "true"
