@@ -208,3 +208,35 @@ def test_site_is_named_after_the_forum(db):
 
     assert site.name == "Innovationsforum Recyclingregion Harz"
     assert site.domain != "example.com"
+
+
+def test_server_error_page_renders_without_context_processors(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+
+    content = response.content.decode()
+    assert response.status_code == 500
+    assert '<html lang="de">' in content
+    assert "Ein Fehler ist aufgetreten" in content
+    assert 'lang="en"' in content
+
+
+def test_permission_denied_page_is_friendly(rf, db):
+    from django.core.exceptions import PermissionDenied
+    from django.views.defaults import permission_denied
+
+    response = permission_denied(rf.get("/"), PermissionDenied())
+
+    assert response.status_code == 403
+    assert h1_count(response) == 1
+
+
+def test_bad_request_page_is_friendly(rf, db):
+    from django.core.exceptions import SuspiciousOperation
+    from django.views.defaults import bad_request
+
+    response = bad_request(rf.get("/"), SuspiciousOperation())
+
+    assert response.status_code == 400
+    assert h1_count(response) == 1
