@@ -44,7 +44,7 @@ def export(request):
 @require_http_methods(["GET", "POST"])
 def delete(request):
     user = request.user
-    form = AccountDeleteForm(request.POST or None, user=user)
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST":
         # Guessing the password through this form is throttled like allauth's reauthentication.
         limited = ratelimit.consume_or_429(request, action="reauthenticate", user=user)

@@ -128,6 +128,14 @@ def test_delete_wrong_password_answers_400_and_keeps_user(logged_in_client, user
     assert User.objects.filter(pk=user.pk).exists()
 
 
+def test_delete_empty_post_answers_400_with_field_errors(logged_in_client, user):
+    response = logged_in_client.post(reverse("privacy:delete"), {})
+
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"password", "confirm"}
+    assert User.objects.filter(pk=user.pk).exists()
+
+
 def test_delete_without_confirmation_answers_400_and_keeps_user(logged_in_client, user):
     response = logged_in_client.post(reverse("privacy:delete"), {"password": PASSWORD})
 
