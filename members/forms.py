@@ -76,6 +76,13 @@ class LogoField(forms.ImageField):
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(
+        label=_("Website"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
     topics = TopicChoiceField(
         label=_("Topics of expertise"),
         queryset=Topic.objects.all(),
