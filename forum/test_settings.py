@@ -4,8 +4,8 @@ import os
 
 os.environ.setdefault("DEBUG", "1")
 
-from forum.settings import *  # noqa: E402,F403
-from forum.settings import REDIS_URL  # noqa: E402
+from forum.settings import *  # noqa: F403
+from forum.settings import REDIS_URL
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
