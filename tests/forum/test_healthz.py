@@ -35,12 +35,12 @@ def test_healthz_database_unreachable_returns_503_for_real():
         "print(json.dumps({'status': r.status_code, 'body': r.json()}))"
     )
     env = {
-        **os.environ,
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
         "DJANGO_SETTINGS_MODULE": "forum.settings",
         "DEBUG": "1",
         "ALLOWED_HOSTS": "testserver",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:9/postgres",
-        "REDIS_URL": "",
     }
     result = subprocess.run(
         [sys.executable, "-c", script],

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from django.conf import settings
@@ -19,19 +19,31 @@ ROOT = Path(__file__).resolve().parents[2]
 ALLOWED_COOKIES = {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
 
 
+def current_database_url() -> str:
+    """The database these tests use, also when it is the embedded one on a Unix socket."""
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    db = settings.DATABASES["default"]
+    user = quote(db.get("USER") or "postgres", safe="")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    host = quote(db.get("HOST") or "127.0.0.1", safe="")
+    return f"postgres://{user}{password}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
 def production_env(**extra) -> dict[str, str]:
+    """A clean production environment: nothing leaks in from the developer's or CI's shell
+    (CI sets DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly warns about)."""
     env = {
-        **os.environ,
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "LANG": "C.UTF-8",
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "forum.example.org",
         "SITE_URL": "https://forum.example.org",
-        "DATABASE_URL": os.environ.get("DATABASE_URL")
-        or "postgres://postgres@127.0.0.1:5432/postgres",
+        "DATABASE_URL": current_database_url(),
         "DJANGO_SETTINGS_MODULE": "forum.settings",
     }
-    env.pop("SECURE_HSTS_SECONDS", None)
-    env.pop("SECURE_SSL_REDIRECT", None)
     env.update(extra)
     return env
 
