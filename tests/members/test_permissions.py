@@ -1,0 +1,143 @@
+"""Who may open which members/ URL (PRODUCT.md 4): hidden things answer 404, visitors go to login."""
+
+import pytest
+from django.urls import reverse
+
+from members import permissions
+from members.models import Membership
+from tests.factories import InvitationFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["visitor", "other_member", "member", "admin", "organiser"]
+LOGIN = "login"
+
+# name, method, args builder, expected per role in ROLES order
+MATRIX = [
+    ("directory", "get", lambda w: [], [200, 200, 200, 200, 200]),
+    ("organisation_detail", "get", lambda w: [w["org"].slug], [200, 200, 200, 200, 200]),
+    ("organisation_edit", "get", lambda w: [w["org"].slug], [LOGIN, 404, 404, 200, 200]),
+    ("organisation_members", "get", lambda w: [w["org"].slug], [LOGIN, 404, 404, 200, 200]),
+    (
+        "membership_remove",
+        "post",
+        lambda w: [w["org"].slug, w["target"].pk],
+        [LOGIN, 404, 404, 302, 302],
+    ),
+    (
+        "membership_set_role",
+        "post",
+        lambda w: [w["org"].slug, w["target"].pk],
+        [LOGIN, 404, 404, 302, 302],
+    ),
+    (
+        "invitation_revoke",
+        "post",
+        lambda w: [w["org"].slug, w["invitation"].pk],
+        [LOGIN, 404, 404, 302, 302],
+    ),
+    ("home", "get", lambda w: [], [LOGIN, 200, 200, 200, 200]),
+    ("profile_edit", "get", lambda w: [], [LOGIN, 200, 200, 200, 200]),
+    ("onboarding", "get", lambda w: [], [LOGIN, 302, 302, 302, 200]),
+    ("organisation_create", "get", lambda w: [], [LOGIN, 302, 302, 302, 200]),
+    ("leave", "get", lambda w: [], [LOGIN, 200, 200, 200, 302]),
+    ("invitation_detail", "get", lambda w: [w["invitation"].token], [200, 200, 200, 200, 200]),
+]
+
+
+@pytest.fixture
+def world(org, admin, member_membership, outsider, organiser_user):
+    return {
+        "org": org,
+        "target": MembershipFactory(organisation=org),
+        "invitation": InvitationFactory(organisation=org),
+        "users": {
+            "visitor": None,
+            "other_member": outsider,
+            "member": member_membership.user,
+            "admin": admin,
+            "organiser": organiser_user,
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "args", "role", "expected"),
+    [
+        pytest.param(name, method, args, role, expected, id=f"{name}-{role}")
+        for name, method, args, expectations in MATRIX
+        for role, expected in zip(ROLES, expectations, strict=True)
+    ],
+)
+def test_permission_matrix(client, world, name, method, args, role, expected):
+    user = world["users"][role]
+    if user is not None:
+        client.force_login(user)
+    url = reverse(f"members:{name}", args=args(world))
+    data = {"role": "admin"} if name == "membership_set_role" else {}
+
+    response = getattr(client, method)(url, data)
+
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+    else:
+        assert response.status_code == expected
+        if expected == 302:
+            assert not response["Location"].startswith(reverse("account_login"))
+
+
+def test_permission_matrix_covers_every_members_url():
+    from members.urls import urlpatterns
+
+    assert {pattern.name for pattern in urlpatterns} == {row[0] for row in MATRIX}
+
+
+def test_refused_post_actions_change_nothing(client, world):
+    client.force_login(world["users"]["member"])
+
+    client.post(reverse("members:membership_remove", args=[world["org"].slug, world["target"].pk]))
+    client.post(
+        reverse("members:membership_set_role", args=[world["org"].slug, world["target"].pk]),
+        {"role": "admin"},
+    )
+
+    world["target"].refresh_from_db()
+    assert world["target"].role == Membership.Role.MEMBER
+
+
+# --- predicates --------------------------------------------------------------------------
+
+
+def test_is_organiser_true_for_group_staff(organiser_user):
+    assert permissions.is_organiser(organiser_user)
+
+
+def test_is_organiser_false_for_plain_staff_and_visitors(db):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not permissions.is_organiser(UserFactory(is_staff=True))
+    assert not permissions.is_organiser(AnonymousUser())
+    assert not permissions.is_organiser(None)
+
+
+def test_membership_of_returns_the_users_membership(member_membership):
+    assert permissions.membership_of(member_membership.user) == member_membership
+    assert permissions.membership_of(UserFactory()) is None
+
+
+def test_can_manage_organisation_by_role(org, admin, member, outsider, organiser_user):
+    assert permissions.can_manage_organisation(admin, org)
+    assert permissions.can_manage_organisation(organiser_user, org)
+    assert not permissions.can_manage_organisation(member, org)
+    assert not permissions.can_manage_organisation(outsider, org)
+
+
+def test_can_see_people_needs_membership_or_organiser(org, member, outsider, organiser_user):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert permissions.can_see_people(member, org)
+    assert permissions.can_see_people(outsider, org)
+    assert permissions.can_see_people(organiser_user, org)
+    assert not permissions.can_see_people(AnonymousUser(), org)
+    assert not permissions.can_see_people(UserFactory(), org)
