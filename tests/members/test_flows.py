@@ -290,3 +290,26 @@ def test_invitation_anonymous_post_redirects_to_login(client, org):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_invitation_page_for_other_address_explains_before_accepting(client, org):
+    invitation = InvitationFactory(organisation=org, email="jo@example.org")
+    client.force_login(UserFactory(email="eve@example.org"))
+
+    response = client.get(invitation.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "not a verified address of your account" in response.text
+    assert reverse("account_email") in response.text
+
+
+def test_template_tags_show_admin_links(org, admin, member):
+    from django.template import Context, Template
+
+    template = Template(
+        "{% load members_tags %}{% if user|can_manage:org %}manage{% endif %}"
+        "{% membership_of user as m %}{{ m.organisation.slug }}"
+    )
+
+    assert template.render(Context({"user": admin, "org": org})) == "manage" + org.slug
+    assert template.render(Context({"user": member, "org": org})) == org.slug
