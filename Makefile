@@ -3,7 +3,6 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= forum.settings
 
 .PHONY: run test lint install install-test assets translations migrate demo lock bench clean
 
@@ -43,7 +42,7 @@ run: install demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=forum.test_settings $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .
