@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint install install-test assets translations migrate demo lock bench clean
+.PHONY: run test lint install install-test assets translations migrate demo lock bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,3 +59,11 @@ lock: | $(BIN)/python
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
+
+# Extract translatable strings into locale/*/django.po. English is the source language:
+# msgen fills the English catalogue with the source strings so it counts as complete.
+messages: | $(BIN)/python
+	$(BIN)/python manage.py makemessages -l de -l en --no-obsolete --add-location=file \
+		--ignore=.venv --ignore=node_modules --ignore=var --ignore=staticfiles \
+		--ignore=tests --ignore=bench --ignore=test-artifacts
+	msgen --no-wrap locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
