@@ -1,6 +1,7 @@
 """A throw-away database for benchmarks on the configured PostgreSQL server."""
 
 import os
+from pathlib import Path
 
 import django
 
@@ -27,5 +28,6 @@ def setup_django() -> None:
     settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
     # Measure without DEBUG's query log; the dev SECRET_KEY stays (DEBUG=0 would demand one).
     settings.DEBUG = False
+    Path(settings.STATIC_ROOT).mkdir(exist_ok=True)  # whitenoise warns when it is missing
     call_command("migrate", verbosity=0, interactive=False)
     settings._bench_ready = True
