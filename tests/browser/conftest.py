@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.cache import caches
 
 from tests.browser.helpers import DESKTOP, PageWatch
 
@@ -96,6 +97,11 @@ def new_page(browser, live_server, request, viewport, language):
     ``new_page()`` uses the test's viewport and language; pass ``viewport=`` or ``locale=``
     to differ. Teardown fails the test on foreign requests, console or page errors and 5xx.
     """
+    # The live server runs in this process, so its cache outlives each test's database
+    # flush; allauth's rate limits (e.g. one confirmation mail per address per 3 minutes)
+    # count there and would leak from one test into the next.
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
     allowed_hosts = LOCAL_HOSTS | {urlsplit(live_server.url).hostname}
     opened: list[tuple[object, PageWatch]] = []
 

@@ -3,19 +3,23 @@ in German and English, at desktop and phone widths; plus keyboard checks of the 
 
 import pytest
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.browser.helpers import (
     LANGUAGES,
+    PASSWORD,
     PHONE,
     VIEWPORTS,
     assert_language,
     axe_check,
+    axe_check_pages,
     ensure_legal_pages,
     ensure_organisers_group,
+    login,
     make_organisation,
     make_user,
     open_page,
+    prefix,
     seed_topics,
 )
 
@@ -105,3 +109,73 @@ def test_phone_navigation_opens_by_keyboard(page, language):
 
     login_link.wait_for(state="visible")
     assert toggler.get_attribute("aria-expanded") == "true"
+
+
+# Pages behind the login, as the admin of an organisation.
+ADMIN_PAGES = [
+    ("members:home", {}),
+    ("members:profile_edit", {}),
+    ("members:organisation_detail", {"slug": "harz-metall"}),
+    ("members:organisation_edit", {"slug": "harz-metall"}),
+    ("members:organisation_members", {"slug": "harz-metall"}),
+    ("members:leave", {}),
+    ("account_email", {}),
+    ("account_change_password", {}),
+    ("privacy:overview", {}),
+    ("privacy:delete", {}),
+]
+# Pages of a signed-in person without an organisation (who has an open invitation).
+NEWCOMER_PAGES = [
+    ("members:onboarding", {}),
+    ("members:organisation_create", {}),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_member_pages_have_no_axe_violations(site_data, page, language, viewport):
+    login(page, "anna.schmidt@example.org", PASSWORD, language)
+    paths = [(url_for(name, kwargs, language), 200) for name, kwargs in ADMIN_PAGES]
+
+    axe_check_pages(page, paths, language)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_newcomer_and_invitation_pages_have_no_axe_violations(
+    site_data, new_page, language, viewport
+):
+    from members.models import Invitation
+
+    admin = site_data.memberships.get(role="admin").user
+    open_invitation = Invitation.objects.create(
+        organisation=site_data, email="carla.neu@example.org", invited_by=admin, language=language
+    )
+    used_invitation = Invitation.objects.create(
+        organisation=site_data,
+        email="old@example.org",
+        invited_by=admin,
+        language=language,
+        revoked_at=timezone.now(),
+    )
+    make_user("carla.neu@example.org", first_name="Carla", last_name="Neu")
+    invitation_path = url_for(
+        "members:invitation_detail", {"token": open_invitation.token}, language
+    )
+    used_path = url_for("members:invitation_detail", {"token": used_invitation.token}, language)
+
+    # A visitor: the invitation (open and used up) and a page that does not exist.
+    visitor = new_page()
+    axe_check_pages(
+        visitor,
+        [(invitation_path, 200), (used_path, 410), (f"{prefix(language)}/gibt-es-nicht/", 404)],
+        language,
+    )
+
+    # Signed in without an organisation: onboarding shows the invitation, and the form.
+    newcomer = new_page()
+    login(newcomer, "carla.neu@example.org", PASSWORD, language)
+    paths = [(url_for(name, kwargs, language), 200) for name, kwargs in NEWCOMER_PAGES]
+    axe_check_pages(newcomer, [*paths, (invitation_path, 200)], language)
