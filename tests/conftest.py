@@ -4,6 +4,7 @@ a missing browser, Redis or PostgreSQL must never turn the gate green by skippin
 import os
 
 import pytest
+from django.utils import translation
 
 REQUIRE_SERVICES = os.environ.get("FORUM_REQUIRE_SERVICES") == "1"
 
@@ -16,3 +17,22 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.longrepr = f"FORUM_REQUIRE_SERVICES=1 turns this skip into a failure: {reason}"
+
+
+@pytest.fixture(autouse=True)
+def _german_by_default():
+    """A request under /en/ leaves English active in the thread; reverse() would follow it."""
+    translation.activate("de")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """allauth keeps rate-limit counters and verification cooldowns in the cache; tests
+    must not share them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

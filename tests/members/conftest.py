@@ -1,5 +1,4 @@
 import pytest
-from django.utils import translation
 
 from members.models import Membership
 from tests.factories import MembershipFactory, OrganisationFactory, organiser
@@ -44,21 +43,3 @@ def outsider(other_org):
 @pytest.fixture
 def organiser_user(db):
     return organiser()
-
-
-@pytest.fixture(autouse=True)
-def _german_by_default():
-    """A request under /en/ leaves English active in the thread; reverse() would follow it."""
-    translation.activate("de")
-    yield
-    translation.deactivate()
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """allauth keeps verification cooldowns in the cache; tests must not share them."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
