@@ -2,11 +2,15 @@ from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from forum import views
 
 # The admin login goes through allauth's login, so allauth's rate limits cover it too.
 admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("Innovation Forum Harz: administration")
+admin.site.site_title = _("Innovation Forum Harz")
+admin.site.index_title = _("Organiser tools")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
