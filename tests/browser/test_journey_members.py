@@ -231,6 +231,11 @@ def test_members_journey_signup_organisation_invitation(
     )
     assert organisation_link.first.inner_text().strip() == organisation_name
 
+    # 3.5: only the session and CSRF cookies, for the visitor and the members alike.
+    for context in (page.context, ben.context):
+        cookies = {c["name"] for c in context.cookies()}
+        assert cookies <= {"sessionid", "csrftoken"}, cookies
+
     # And the database agrees with what the pages showed.
     users = get_user_model().objects
     anna, ben_user = users.get(email=admin_email), users.get(email=colleague_email)

@@ -179,3 +179,67 @@ def test_newcomer_and_invitation_pages_have_no_axe_violations(
     login(newcomer, "carla.neu@example.org", PASSWORD, language)
     paths = [(url_for(name, kwargs, language), 200) for name, kwargs in NEWCOMER_PAGES]
     axe_check_pages(newcomer, [*paths, (invitation_path, 200)], language)
+
+
+def focus_state(page) -> dict:
+    """The focused element and whether it shows a clear focus indicator: an opaque outline or
+    an opaque box-shadow ring of at least 2px (Bootstrap's translucent pale ring does not count)."""
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            const style = getComputedStyle(el);
+            const opaque = (colour) => {
+                const m = colour.match(/rgba?\\(([^)]*)\\)/);
+                if (!m) return false;
+                const parts = m[1].split(",").map(Number);
+                return parts.length < 4 || parts[3] >= 0.9;
+            };
+            const outline = style.outlineStyle !== "none"
+                && parseFloat(style.outlineWidth) >= 2 && opaque(style.outlineColor);
+            const ring = style.boxShadow.split(/,(?![^(]*\\))/).some((shadow) => {
+                const spread = shadow.replace(/rgba?\\([^)]*\\)/, "").trim().split(/\\s+/)[3];
+                return opaque(shadow) && parseFloat(spread) >= 2;
+            });
+            return {
+                tag: el.tagName.toLowerCase(), name: el.getAttribute("name"),
+                text: (el.innerText || el.value || "").trim().slice(0, 40),
+                visible: outline || ring,
+            };
+        }"""
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", ["members:directory", "account_signup"])
+def test_every_tab_stop_shows_focus(site_data, page, language, name):
+    """WCAG 2.4.7 and 1.4.11: whatever the keyboard reaches clearly shows that it has focus."""
+    page.emulate_media(reduced_motion="reduce")  # no focus transition half-way
+    open_page(page, url_for(name, {}, language))
+    stops = []
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        state = focus_state(page)
+        if state["tag"] == "body":
+            break
+        stops.append(state)
+
+    invisible = [s for s in stops if not s["visible"]]
+    assert len(stops) >= 8, stops
+    assert not invisible, f"focus not clearly visible on: {invisible}"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_signup_form_tab_order_follows_the_fields(site_data, page, language):
+    open_page(page, url_for("account_signup", {}, language))
+    page.locator("input[name=first_name]").focus()
+    order = [focus_state(page)["name"]]
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        order.append(focus_state(page)["name"])
+    page.keyboard.press("Tab")
+    after_fields = focus_state(page)
+
+    assert order == ["first_name", "last_name", "email", "password1", "password2"]
+    assert after_fields["tag"] == "button"
