@@ -2,10 +2,13 @@
 
 import importlib
 import re
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.urls import reverse
+from django.utils import translation
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 AXE_JS = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -257,6 +260,51 @@ def make_organisation(name="Harz Metall Recycling GmbH", slug="harz-metall", use
         role = Membership.Role.ADMIN if index == 0 else Membership.Role.MEMBER
         Membership.objects.create(user=user, organisation=organisation, role=role)
     return organisation
+
+
+# --- journeys --------------------------------------------------------------------------
+
+
+def t(language: str, msgid: str, **params) -> str:
+    """The label the site shows for msgid in this language (the same catalogues it uses)."""
+    with translation.override(language):
+        text = translation.gettext(msgid)
+    return text % params if params else text
+
+
+def url(language: str, name: str, **kwargs) -> str:
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs or None)
+
+
+def submit(page, button):
+    """Click a submit button and wait for the resulting page; it must answer 200."""
+    with page.expect_navigation() as navigation:
+        button.click()
+    response = navigation.value
+    assert response is not None and response.status == 200, (
+        f"{page.url}: HTTP {response.status if response else '?'} after submitting"
+    )
+    return response
+
+
+def nav_link(page, href: str):
+    """A link of the main navigation; on a phone the menu is opened first, as a person would."""
+    toggler = page.locator("button.navbar-toggler")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+    link = page.locator("#main-nav").locator(f"a[href='{href}']")
+    link.wait_for(state="visible")
+    return link
+
+
+def wait_for_mail(outbox, count: int, timeout: float = 10.0):
+    """The live server runs in this process, so its mail lands in the locmem outbox."""
+    deadline = time.monotonic() + timeout
+    while len(outbox) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(outbox) >= count, f"expected {count} mail(s), got {len(outbox)}"
+    return outbox[count - 1]
 
 
 # --- mail -----------------------------------------------------------------------------

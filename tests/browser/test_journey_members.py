@@ -9,11 +9,8 @@ request to another host (3.5), console error or server error.
 """
 
 import re
-import time
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
 from tests.browser.helpers import (
     LANGUAGES,
@@ -24,56 +21,19 @@ from tests.browser.helpers import (
     ensure_legal_pages,
     ensure_organisers_group,
     links_in,
+    nav_link,
     seed_topics,
+    submit,
+    t,
+    url,
+    wait_for_mail,
 )
-
-
-def t(language: str, msgid: str, **params) -> str:
-    """The label the site shows for msgid in this language (the same catalogues it uses)."""
-    with translation.override(language):
-        text = translation.gettext(msgid)
-    return text % params if params else text
-
-
-def url(language: str, name: str, **kwargs) -> str:
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs or None)
 
 
 def check(page, language: str):
     """What every page of the journey must pass: axe-core WCAG 2.1 AA and the right language."""
     axe_check(page)
     assert_language(page, language)
-
-
-def submit(page, button):
-    """Click a submit button and wait for the resulting page; it must answer 200."""
-    with page.expect_navigation() as navigation:
-        button.click()
-    response = navigation.value
-    assert response is not None and response.status == 200, (
-        f"{page.url}: HTTP {response.status if response else '?'} after submitting"
-    )
-    return response
-
-
-def nav_link(page, href: str):
-    """A link of the main navigation; on a phone the menu is opened first, as a person would."""
-    toggler = page.locator("button.navbar-toggler")
-    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
-        toggler.click()
-    link = page.locator("#main-nav").locator(f"a[href='{href}']")
-    link.wait_for(state="visible")
-    return link
-
-
-def wait_for_mail(outbox, count: int, timeout: float = 10.0):
-    """The live server runs in this process, so its mail lands in the locmem outbox."""
-    deadline = time.monotonic() + timeout
-    while len(outbox) < count and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert len(outbox) >= count, f"expected {count} mail(s), got {len(outbox)}"
-    return outbox[count - 1]
 
 
 @pytest.fixture
