@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "forum.middleware.InvalidFormStatusMiddleware",
 ]
 
 ROOT_URLCONF = "forum.urls"
@@ -146,7 +147,8 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
-ACCOUNT_RATE_LIMITS_ENABLED = env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True)
+if not env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True):
+    ACCOUNT_RATE_LIMITS = False  # only for load tests on loopback; never in production
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "de"

@@ -1,4 +1,5 @@
-"""Test overrides: fast hashing, mail kept in memory, no rate limits unless a test asks."""
+"""Test overrides: fast hashing, mail kept in memory, eager tasks. allauth's rate limits stay
+on as in production; tests/conftest.py empties the cache between tests."""
 
 import os
 
@@ -9,7 +10,6 @@ from forum.settings import REDIS_URL
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-ACCOUNT_RATE_LIMITS_ENABLED = False
 # Tests run tasks in-process; the worker tests of the notifications issue start a real
 # worker against REDIS_URL themselves.
 CELERY_TASK_ALWAYS_EAGER = True
