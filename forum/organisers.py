@@ -8,7 +8,6 @@ permissions themselves, which would let them make themselves superusers.
 ORGANISERS_GROUP = "Organisers"
 
 
-
 def _ensure_permissions(apps, app_labels):
     """Permissions are created after migrate; create them now so a data migration can grant them."""
     from django.contrib.auth.management import create_permissions
