@@ -6,6 +6,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from members.models import Invitation, Membership, Organisation, Profile
 from members.services import invitation_create
@@ -205,7 +207,10 @@ def test_invitation_new_person_signs_up_and_joins(
 
     again = client.get(invitation.get_absolute_url())
     assert again.status_code == 410
-    assert "already been used" in again.text
+    assert (
+        gettext("This invitation has already been used. Each invitation link works only once.")
+        in again.text
+    )
 
 
 def test_invitation_existing_user_accepts_from_onboarding(client, org):
@@ -225,7 +230,7 @@ def test_invitation_expired_shows_clear_page(client, org):
     response = client.get(invitation.get_absolute_url())
 
     assert response.status_code == 410
-    assert "expired" in response.text
+    assert gettext("This invitation has expired.") in response.text
     check_page(response.content)
 
 
@@ -234,7 +239,8 @@ def test_invitation_revoked_shows_clear_page(client, org):
 
     response = client.get(invitation.get_absolute_url())
 
-    assert response.status_code == 410 and "withdrawn" in response.text
+    assert response.status_code == 410
+    assert gettext("This invitation has been withdrawn by the organisation.") in response.text
 
 
 def test_invitation_used_twice_is_refused(client, org):
@@ -267,7 +273,10 @@ def test_invitation_user_in_other_organisation_gets_clear_error(client, org, oth
 
     assert other_org.name in page.text
     assert response.status_code == 400
-    assert "already belong" in response.text
+    refusal = gettext(
+        "You already belong to %(organisation)s. Leave it before joining another organisation."
+    ) % {"organisation": other_org.name}
+    assert escape(refusal) in response.text
     assert Membership.objects.get(user=user).organisation == other_org
     assert Invitation.objects.get(pk=invitation.pk).accepted_at is None
 
@@ -279,7 +288,15 @@ def test_invitation_wrong_address_gets_clear_error(client, org):
     response = client.post(invitation.get_absolute_url())
 
     assert response.status_code == 400
-    assert "another email address" in response.text
+    assert (
+        escape(
+            gettext(
+                "This invitation was sent to another email address. "
+                "Log in with that address to accept it."
+            )
+        )
+        in response.text
+    )
     assert not Membership.objects.filter(organisation=org).exists()
 
 
@@ -299,7 +316,12 @@ def test_invitation_page_for_other_address_explains_before_accepting(client, org
     response = client.get(invitation.get_absolute_url())
 
     assert response.status_code == 200
-    assert "not a verified address of your account" in response.text
+    explanation = gettext(
+        "This invitation was sent to %(email)s, which is not a verified address of your "
+        "account. Log in with that address, or add and verify it under your email "
+        "addresses, to accept it."
+    ) % {"email": invitation.email}
+    assert escape(explanation) in response.text
     assert reverse("account_email") in response.text
 
 

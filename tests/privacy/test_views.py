@@ -4,6 +4,8 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from forum.privacy import registry
 from members.models import Consent, Invitation, Membership, Profile, Topic, User
@@ -161,7 +163,7 @@ def test_delete_correct_password_removes_user_and_keeps_shared_content(
     assert not User.objects.filter(pk=user.pk).exists()
     assert not response.wsgi_request.user.is_authenticated
     messages = [str(m) for m in response.context["messages"]]
-    assert any("deleted" in m for m in messages)
+    assert gettext("Your account and your personal data have been deleted.") in messages
     assert not Profile.objects.filter(user_id=user.pk).exists()
     assert not Consent.objects.filter(user_id=user.pk).exists()
     assert not Membership.objects.filter(user_id=user.pk).exists()
@@ -179,7 +181,11 @@ def test_delete_last_admin_with_other_members_is_refused(client, organisation):
     response = client.post(reverse("privacy:delete"), {"password": PASSWORD, "confirm": "on"})
 
     assert response.status_code == 400
-    assert "admin role" in response.content.decode()
+    refusal = gettext(
+        "You are the last admin of %(organisation)s, which has other members. "
+        "Hand over the admin role to another member first."
+    ) % {"organisation": organisation.name}
+    assert escape(refusal) in response.content.decode()
     assert response.context["form"].non_field_errors()
     assert User.objects.filter(pk=admin.pk).exists()
     assert Membership.objects.filter(user=admin, role="admin").exists()
