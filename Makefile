@@ -66,4 +66,7 @@ messages: | $(BIN)/python
 	$(BIN)/python manage.py makemessages -l de -l en --no-obsolete --add-location=file \
 		--ignore=.venv --ignore=node_modules --ignore=var --ignore=staticfiles \
 		--ignore=tests --ignore=bench --ignore=test-artifacts
+	@# msgmerge guesses fuzzy matches; in English they would show the wrong text, so empty
+	@# them and let msgen fill every empty entry with its source string.
+	msgattrib --no-wrap --clear-fuzzy --empty locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
 	msgen --no-wrap locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po

@@ -253,7 +253,7 @@ def invitation_create(
             raise ValidationError(
                 {
                     "email": _(
-                        "This address already has an open invitation. Revoke it to send a new one."
+                        "This address already has an open invitation. Withdraw it to send a new one."
                     )
                 }
             )
