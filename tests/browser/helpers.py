@@ -170,10 +170,23 @@ def format_violations(url: str, violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def horizontal_overflow(page) -> str | None:
+    """A page wider than the viewport scrolls sideways on a phone (WCAG 1.4.10 Reflow)."""
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    if widths[0] > widths[1]:
+        return f"{page.url}: page is {widths[0]} px wide in a {widths[1]} px viewport"
+    return None
+
+
 def axe_check(page):
-    """Assert that axe-core finds no WCAG 2.1 A/AA violation on the page."""
+    """Assert that axe-core finds no WCAG 2.1 A/AA violation on the page, and that the page
+    does not scroll sideways."""
     violations = axe_violations(page)
     assert not violations, format_violations(page.url, violations)
+    overflow = horizontal_overflow(page)
+    assert overflow is None, overflow
 
 
 def axe_check_pages(page, paths, language: str):
@@ -184,6 +197,9 @@ def axe_check_pages(page, paths, language: str):
         violations = axe_violations(page)
         if violations:
             failures.append(format_violations(page.url, violations))
+        overflow = horizontal_overflow(page)
+        if overflow:
+            failures.append(overflow)
         lang = page.evaluate("() => document.documentElement.lang")
         if lang != language:
             failures.append(f"{page.url}: <html lang={lang!r}>, expected {language!r}")
