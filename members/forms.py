@@ -14,10 +14,8 @@ LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_FORMATS = {"PNG", "JPEG"}
 
 
-class SignupForm(forms.Form):
-    """The fields allauth's sign-up form adds in front of email and password."""
-
-    field_order = ["first_name", "last_name", "email", "password1", "password2"]
+class NameForm(forms.Form):
+    """A person's name, as sign-up and the profile page ask for it."""
 
     first_name = forms.CharField(
         label=_("First name"),
@@ -29,6 +27,12 @@ class SignupForm(forms.Form):
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
+
+
+class SignupForm(NameForm):
+    """The fields allauth's sign-up form adds in front of email and password."""
+
+    field_order = ["first_name", "last_name", "email", "password1", "password2"]
 
     def signup(self, request, user):
         from .services import user_signup_complete
@@ -121,17 +125,7 @@ class OrganisationForm(forms.ModelForm):
         return ...
 
 
-class ProfileForm(forms.Form):
-    first_name = forms.CharField(
-        label=_("First name"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    last_name = forms.CharField(
-        label=_("Last name"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
+class ProfileForm(NameForm):
     position = forms.CharField(
         label=_("Position"),
         max_length=120,
