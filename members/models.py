@@ -1,6 +1,7 @@
 """Users, organisations, memberships, invitations, profiles, topics and consents (PRODUCT.md 3.1)."""
 
 import secrets
+import uuid
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -96,6 +97,12 @@ class Topic(models.Model):
         return self.name_en if (get_language() or "de").startswith("en") else self.name_de
 
 
+def logo_upload_to(instance, filename: str) -> str:
+    """A server-generated name: nothing of the uploader's file name reaches the disk."""
+    extension = "png" if filename.lower().endswith(".png") else "jpg"
+    return f"logos/{uuid.uuid4().hex}.{extension}"
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         COMPANY = "company", _("Company / SME")
@@ -144,7 +151,7 @@ class Organisation(models.Model):
     )
     logo = models.ImageField(
         _("logo"),
-        upload_to="logos/",
+        upload_to=logo_upload_to,
         blank=True,
         validators=[FileExtensionValidator(["png", "jpg", "jpeg"])],
         help_text=_("PNG or JPEG, at most 2 MB."),
@@ -162,6 +169,14 @@ class Organisation(models.Model):
 
     def get_absolute_url(self):
         return reverse("members:organisation_detail", kwargs={"slug": self.slug})
+
+    @property
+    def logo_url(self) -> str:
+        """Where pages load the logo from; the file name in the query busts caches on change."""
+        if not self.logo:
+            return ""
+        url = reverse("members:organisation_logo", kwargs={"slug": self.slug})
+        return f"{url}?v={self.logo.name.rsplit('/', 1)[-1]}"
 
 
 class Membership(models.Model):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("welcome/organisation/", views.organisation_create, name="organisation_create"),
     path("invitations/<str:token>/", views.invitation_detail, name="invitation_detail"),
     path("<slug:slug>/", views.organisation_detail, name="organisation_detail"),
+    path("<slug:slug>/logo/", views.organisation_logo, name="organisation_logo"),
     path("<slug:slug>/edit/", views.organisation_edit, name="organisation_edit"),
     path("<slug:slug>/people/", views.organisation_members, name="organisation_members"),
     path(

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -109,6 +109,25 @@ def organisation_detail(request, slug):
             "is_member": permissions.is_member_of(request.user, organisation),
         },
     )
+
+
+@require_http_methods(["GET", "HEAD"])
+def organisation_logo(request, slug):
+    """Logos are public like the organisation page; they come from here because uploads are
+    never served from MEDIA_URL directly. The format was checked by content at upload."""
+    organisation = get_object_or_404(Organisation.objects.only("slug", "logo"), slug=slug)
+    if not organisation.logo:
+        raise Http404
+    try:
+        with organisation.logo.open("rb") as handle:
+            content = handle.read()  # at most 2 MB, checked at upload
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    content_type = "image/png" if organisation.logo.name.endswith(".png") else "image/jpeg"
+    response = HttpResponse(content, content_type=content_type)
+    # The URL carries the file name (Organisation.logo_url), so a new logo gets a new URL.
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @login_required

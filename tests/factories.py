@@ -100,3 +100,14 @@ def organiser(**kwargs) -> User:
     user = UserFactory(is_staff=True, **kwargs)
     user.groups.add(Group.objects.get(name=ORGANISERS_GROUP))
     return user
+
+
+def png_bytes(size=(20, 20), colour="green") -> bytes:
+    """A real PNG image, for logo uploads."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "PNG")
+    return buffer.getvalue()

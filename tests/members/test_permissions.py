@@ -1,11 +1,12 @@
 """Who may open which members/ URL (PRODUCT.md 4): hidden things answer 404, visitors go to login."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from members import permissions
 from members.models import Membership
-from tests.factories import InvitationFactory, MembershipFactory, UserFactory
+from tests.factories import InvitationFactory, MembershipFactory, UserFactory, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +17,7 @@ LOGIN = "login"
 MATRIX = [
     ("directory", "get", lambda w: [], [200, 200, 200, 200, 200]),
     ("organisation_detail", "get", lambda w: [w["org"].slug], [200, 200, 200, 200, 200]),
+    ("organisation_logo", "get", lambda w: [w["org"].slug], [200, 200, 200, 200, 200]),
     ("organisation_edit", "get", lambda w: [w["org"].slug], [LOGIN, 404, 404, 200, 200]),
     ("organisation_members", "get", lambda w: [w["org"].slug], [LOGIN, 404, 404, 200, 200]),
     (
@@ -46,7 +48,9 @@ MATRIX = [
 
 
 @pytest.fixture
-def world(org, admin, member_membership, outsider, organiser_user):
+def world(org, admin, member_membership, outsider, organiser_user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    org.logo.save("logo.png", ContentFile(png_bytes()), save=True)
     return {
         "org": org,
         "target": MembershipFactory(organisation=org),

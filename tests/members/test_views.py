@@ -1,7 +1,9 @@
 import io
+import re
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext
@@ -12,6 +14,7 @@ from tests.factories import (
     InvitationFactory,
     OrganisationFactory,
     UserFactory,
+    png_bytes,
     topic,
 )
 from tests.members.html import check_page
@@ -182,7 +185,31 @@ def test_organisation_edit_logo_png_is_stored(client, org, admin, settings, tmp_
 
     assert response.status_code == 302
     org.refresh_from_db()
-    assert org.logo.name.startswith("logos/")
+    # Stored under a server-generated name, not the uploader's.
+    assert re.fullmatch(r"logos/[0-9a-f]{32}\.png", org.logo.name)
+
+
+def test_organisation_logo_is_served_with_its_type(client, org, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    org.logo.save("../../etc/evil name.png", ContentFile(png_bytes()), save=True)
+
+    page = client.get(reverse("members:organisation_detail", args=[org.slug]))
+    response = client.get(org.logo_url)
+
+    assert f'src="{org.logo_url}"' in page.text
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response.content == png_bytes()
+    assert "evil" not in org.logo.name
+
+
+def test_organisation_logo_missing_answers_404(client, org, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    assert client.get(reverse("members:organisation_logo", args=[org.slug])).status_code == 404
+    assert client.get(reverse("members:organisation_logo", args=["no-such-org"])).status_code == 404
+    org.logo.save("logo.png", ContentFile(png_bytes()), save=True)
+    (tmp_path / org.logo.name).unlink()  # the file vanished from disk
+    assert client.get(reverse("members:organisation_logo", args=[org.slug])).status_code == 404
 
 
 def test_organisation_edit_logo_gif_is_refused(client, org, admin, settings, tmp_path):
