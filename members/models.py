@@ -5,11 +5,13 @@ import uuid
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -97,6 +99,15 @@ class Topic(models.Model):
         return self.name_en if (get_language() or "de").startswith("en") else self.name_de
 
 
+@deconstructible
+class LogoStorage(FileSystemStorage):
+    """Uploads are never served from MEDIA_URL; a logo's URL is the view that serves it, so
+    ``logo.url`` works in every template, form widget and the admin."""
+
+    def url(self, name):
+        return reverse("members:organisation_logo", kwargs={"name": name.rsplit("/", 1)[-1]})
+
+
 def logo_upload_to(instance, filename: str) -> str:
     """A server-generated name: nothing of the uploader's file name reaches the disk."""
     extension = "png" if filename.lower().endswith(".png") else "jpg"
@@ -152,6 +163,7 @@ class Organisation(models.Model):
     logo = models.ImageField(
         _("logo"),
         upload_to=logo_upload_to,
+        storage=LogoStorage(),
         blank=True,
         validators=[FileExtensionValidator(["png", "jpg", "jpeg"])],
         help_text=_("PNG or JPEG, at most 2 MB."),
@@ -169,14 +181,6 @@ class Organisation(models.Model):
 
     def get_absolute_url(self):
         return reverse("members:organisation_detail", kwargs={"slug": self.slug})
-
-    @property
-    def logo_url(self) -> str:
-        """Where pages load the logo from; the file name in the query busts caches on change."""
-        if not self.logo:
-            return ""
-        url = reverse("members:organisation_logo", kwargs={"slug": self.slug})
-        return f"{url}?v={self.logo.name.rsplit('/', 1)[-1]}"
 
 
 class Membership(models.Model):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from . import permissions
 from .models import Consent, Invitation, Membership, Organisation, Profile, Topic, User
 
-RESERVED_SLUGS = frozenset({"me", "welcome", "invitations"})
+RESERVED_SLUGS = frozenset({"me", "welcome", "invitations", "logos"})
 ORGANISATION_FIELDS = (
     "name",
     "kind",

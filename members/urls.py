@@ -11,8 +11,8 @@ urlpatterns = [
     path("welcome/", views.onboarding, name="onboarding"),
     path("welcome/organisation/", views.organisation_create, name="organisation_create"),
     path("invitations/<str:token>/", views.invitation_detail, name="invitation_detail"),
+    path("logos/<str:name>", views.organisation_logo, name="organisation_logo"),
     path("<slug:slug>/", views.organisation_detail, name="organisation_detail"),
-    path("<slug:slug>/logo/", views.organisation_logo, name="organisation_logo"),
     path("<slug:slug>/edit/", views.organisation_edit, name="organisation_edit"),
     path("<slug:slug>/people/", views.organisation_members, name="organisation_members"),
     path(

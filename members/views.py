@@ -112,21 +112,22 @@ def organisation_detail(request, slug):
 
 
 @require_http_methods(["GET", "HEAD"])
-def organisation_logo(request, slug):
-    """Logos are public like the organisation page; they come from here because uploads are
-    never served from MEDIA_URL directly. The format was checked by content at upload."""
-    organisation = get_object_or_404(Organisation.objects.only("slug", "logo"), slug=slug)
-    if not organisation.logo:
+def organisation_logo(request, name):
+    """Logos are public like the organisation page. Only a file that is some organisation's
+    current logo is served; its format was checked by content at upload."""
+    stored = f"logos/{name}"
+    if not Organisation.objects.filter(logo=stored).exists():
         raise Http404
+    storage = Organisation._meta.get_field("logo").storage
     try:
-        with organisation.logo.open("rb") as handle:
+        with storage.open(stored, "rb") as handle:
             content = handle.read()  # at most 2 MB, checked at upload
     except FileNotFoundError as exc:
         raise Http404 from exc
-    content_type = "image/png" if organisation.logo.name.endswith(".png") else "image/jpeg"
+    content_type = "image/png" if name.endswith(".png") else "image/jpeg"
     response = HttpResponse(content, content_type=content_type)
-    # The URL carries the file name (Organisation.logo_url), so a new logo gets a new URL.
-    response["Cache-Control"] = "public, max-age=86400"
+    # Every upload gets a new server-generated name, so a URL's content never changes.
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
 
 

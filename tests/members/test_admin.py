@@ -1,8 +1,15 @@
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from members.models import Consent, Invitation, User
-from tests.factories import InvitationFactory, MembershipFactory, ProfileFactory, UserFactory
+from tests.factories import (
+    InvitationFactory,
+    MembershipFactory,
+    ProfileFactory,
+    UserFactory,
+    png_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +140,16 @@ def test_admin_organisation_filters(client, organiser_user, org):
     )
 
     assert response.status_code == 200 and org.name in response.text
+
+
+def test_admin_organisation_logo_link_works(client, organiser_user, org, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    org.logo.save("logo.png", ContentFile(png_bytes()), save=True)
+    client.force_login(organiser_user)
+
+    page = client.get(reverse("admin:members_organisation_change", args=[org.pk]))
+    logo = client.get(org.logo.url)
+
+    assert f'href="{org.logo.url}"' in page.text
+    assert logo.status_code == 200
+    assert logo.content == png_bytes()

@@ -17,7 +17,12 @@ LOGIN = "login"
 MATRIX = [
     ("directory", "get", lambda w: [], [200, 200, 200, 200, 200]),
     ("organisation_detail", "get", lambda w: [w["org"].slug], [200, 200, 200, 200, 200]),
-    ("organisation_logo", "get", lambda w: [w["org"].slug], [200, 200, 200, 200, 200]),
+    (
+        "organisation_logo",
+        "get",
+        lambda w: [w["org"].logo.name.rsplit("/", 1)[-1]],
+        [200, 200, 200, 200, 200],
+    ),
     ("organisation_edit", "get", lambda w: [w["org"].slug], [LOGIN, 404, 404, 200, 200]),
     ("organisation_members", "get", lambda w: [w["org"].slug], [LOGIN, 404, 404, 200, 200]),
     (

@@ -194,22 +194,41 @@ def test_organisation_logo_is_served_with_its_type(client, org, settings, tmp_pa
     org.logo.save("../../etc/evil name.png", ContentFile(png_bytes()), save=True)
 
     page = client.get(reverse("members:organisation_detail", args=[org.slug]))
-    response = client.get(org.logo_url)
+    response = client.get(org.logo.url)
 
-    assert f'src="{org.logo_url}"' in page.text
+    assert org.logo.url.startswith("/members/logos/")
+    assert f'src="{org.logo.url}"' in page.text
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response.content == png_bytes()
     assert "evil" not in org.logo.name
 
 
-def test_organisation_logo_missing_answers_404(client, org, settings, tmp_path):
+def test_organisation_logo_only_current_logos_are_served(client, org, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    assert client.get(reverse("members:organisation_logo", args=[org.slug])).status_code == 404
-    assert client.get(reverse("members:organisation_logo", args=["no-such-org"])).status_code == 404
     org.logo.save("logo.png", ContentFile(png_bytes()), save=True)
+    old_url = org.logo.url
+    old_name = org.logo.name
+    org.logo.save("new.png", ContentFile(png_bytes(colour="red")), save=True)
+
+    # The old file is still on disk, but no organisation uses it any more.
+    assert (tmp_path / old_name).exists()
+    assert client.get(old_url).status_code == 404
+    assert client.get(reverse("members:organisation_logo", args=["nope.png"])).status_code == 404
+    assert client.get(org.logo.url).status_code == 200
     (tmp_path / org.logo.name).unlink()  # the file vanished from disk
-    assert client.get(reverse("members:organisation_logo", args=[org.slug])).status_code == 404
+    assert client.get(org.logo.url).status_code == 404
+
+
+def test_organisation_edit_shows_working_logo_link(client, org, admin, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    org.logo.save("logo.png", ContentFile(png_bytes()), save=True)
+    client.force_login(admin)
+
+    response = client.get(reverse("members:organisation_edit", args=[org.slug]))
+
+    assert f'href="{org.logo.url}"' in response.text
+    assert "/media/" not in response.text
 
 
 def test_organisation_edit_logo_gif_is_refused(client, org, admin, settings, tmp_path):
