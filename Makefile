@@ -1,5 +1,8 @@
 # Two commands do everything on a fresh machine: `make run` and `make test` (see README).
-PYTHON ?= python3.11
+# Python 3.11: python3.11 if it is on PATH, else python3 when that is 3.11.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || \
+	(python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null && command -v python3) || \
+	echo python3.11)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
