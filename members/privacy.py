@@ -6,13 +6,12 @@ Registered from ``MembersConfig.ready()`` through ``register_privacy()``.
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from forum.privacy import registry
 
-from .models import Consent, Invitation, Membership, Organisation, Profile, User
+from . import services
+from .models import Consent, Invitation, Membership, Profile, User
 
 SECTION = "members"
 
@@ -75,45 +74,13 @@ def export_members(user: User) -> dict:
     }
 
 
-def check_not_last_admin(user: User) -> None:
-    """Refuses when ``user`` is the only admin of an organisation that has other members.
-
-    Locks the organisation's membership rows first, so two admins deleting their accounts
-    (or one stepping down) at the same moment cannot both pass and leave it without admin.
-    Must run inside a transaction.
-    """
-    organisation_ids = list(
-        Membership.objects.filter(user=user, role=Membership.Role.ADMIN).values_list(
-            "organisation_id", flat=True
-        )
-    )
-    for organisation_id in organisation_ids:
-        rows = list(
-            Membership.objects.select_for_update()
-            .filter(organisation_id=organisation_id)
-            .order_by("pk")
-            .values_list("user_id", "role")
-        )
-        others = [role for user_id, role in rows if user_id != user.pk]
-        if others and Membership.Role.ADMIN not in others:
-            organisation = Organisation.objects.get(pk=organisation_id)
-            raise ValidationError(
-                gettext(
-                    "You are the last admin of %(organisation)s, which has other members. "
-                    "Hand over the admin role to another member first."
-                )
-                % {"organisation": organisation.name},
-                code="last_admin",
-            )
-
-
 def erase_members(user: User) -> None:
     """Removes membership, profile and consents; the organisation and invitations stay.
 
     Invitations the user sent keep existing with ``invited_by`` emptied by the database
     (SET_NULL), since the organisation still relies on them.
     """
-    check_not_last_admin(user)
+    services.membership_check_not_sole_admin(user=user)
     Membership.objects.filter(user=user).delete()
     Profile.objects.filter(user=user).delete()
     Consent.objects.filter(user=user).delete()

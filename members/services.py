@@ -441,3 +441,26 @@ def membership_leave(*, actor: User) -> None:
             )
         target.delete()
     _forget_membership(actor)
+
+
+def membership_check_not_sole_admin(*, user: User) -> None:
+    """Refuses when ``user`` is the only admin of an organisation that has other members
+    (account deletion would leave it without admin). A sole member may go: the
+    organisation stays for what others rely on. Decides on locked rows, like the other
+    membership services; call it inside the transaction that removes the user.
+    """
+    current = Membership.objects.filter(user=user).select_related("organisation").first()
+    if current is None:
+        return
+    rows = _lock_memberships(current.organisation_id)
+    own = next((row for row in rows if row.user_id == user.pk), None)
+    others = [row for row in rows if row.user_id != user.pk]
+    if own is not None and own.role == Membership.Role.ADMIN and others and _admin_count(rows) <= 1:
+        raise ValidationError(
+            _(
+                "You are the last admin of %(organisation)s, which has other members. "
+                "Hand over the admin role to another member first."
+            )
+            % {"organisation": current.organisation.name},
+            code="last_admin",
+        )
