@@ -1,12 +1,15 @@
 """Cross-cutting response tweaks."""
 
+from django.forms import BaseForm
+
 
 class InvalidFormStatusMiddleware:
-    """A POST whose form comes back with errors answers 400, not 200.
+    """A page that shows a bound form with errors answers 400, not 200 (R2).
 
-    Our own views already do this; allauth's (login, sign-up, password reset, ...) render
-    invalid forms with 200. Clients, monitoring and tests can then tell a rejected
-    submission from a page view, and the form still shows every error and keeps the input.
+    The one place this rule lives: our views return TemplateResponses (``members.views
+    ._render``), and allauth's views (login, sign-up, password reset, ...) do too. Clients,
+    monitoring and tests can then tell a rejected submission from a page view, and the
+    form still shows every error and keeps the input.
     """
 
     def __init__(self, get_response):
@@ -16,9 +19,9 @@ class InvalidFormStatusMiddleware:
         return self.get_response(request)
 
     def process_template_response(self, request, response):
-        if request.method == "POST" and response.status_code == 200:
-            context = response.context_data or {}
-            form = context.get("form")
-            if form is not None and getattr(form, "is_bound", False) and form.errors:
-                response.status_code = 400
+        if response.status_code == 200 and any(
+            isinstance(value, BaseForm) and value.is_bound and value.errors
+            for value in (response.context_data or {}).values()
+        ):
+            response.status_code = 400
         return response

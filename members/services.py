@@ -51,16 +51,20 @@ def _forget_membership(user) -> None:
 # --- Accounts and profiles ---------------------------------------------------------------
 
 
+def _set_name(user: User, first_name: str, last_name: str) -> None:
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["first_name", "last_name"])
+
+
 def user_signup_complete(
     *, user: User, first_name: str, last_name: str, language: str | None = None
 ) -> Profile:
     """Stores the name asked at sign-up and creates the profile in the language the user
     signed up in, so later mail reaches them in that language."""
     with transaction.atomic():
-        user.first_name = first_name.strip()
-        user.last_name = last_name.strip()
-        user.full_clean(exclude=["password"])
-        user.save(update_fields=["first_name", "last_name"])
+        _set_name(user, first_name, last_name)
         profile, _created = Profile.objects.get_or_create(
             user=user, defaults={"preferred_language": _language_code(language)}
         )
@@ -98,10 +102,7 @@ def profile_update(
     if actor.pk != user.pk and not permissions.is_organiser(actor):
         raise PermissionDenied(_("You can only change your own profile."))
     with transaction.atomic():
-        user.first_name = first_name.strip()
-        user.last_name = last_name.strip()
-        user.full_clean(exclude=["password"])
-        user.save(update_fields=["first_name", "last_name"])
+        _set_name(user, first_name, last_name)
         profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
         profile.position = position.strip()
         profile.phone = phone.strip()

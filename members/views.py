@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
@@ -31,13 +32,9 @@ from .models import Consent, Invitation, Membership, Organisation, Profile
 DIRECTORY_PAGE_SIZE = 20
 
 
-def _render(request, template, context, *, form=None, forms=()):
-    """Renders a page; a bound form with errors makes it a 400 (R2)."""
-    status = 200
-    for candidate in (form, *forms):
-        if candidate is not None and candidate.is_bound and candidate.errors:
-            status = 400
-    return render(request, template, context, status=status)
+def _render(request, template, context):
+    """A TemplateResponse, so forum.middleware answers a page with an invalid form with 400."""
+    return TemplateResponse(request, template, context)
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -85,7 +82,6 @@ def directory(request):
             "query_string": query.urlencode(),
             "is_filtered": bool(filters),
         },
-        form=form,
     )
 
 
@@ -159,7 +155,6 @@ def organisation_edit(request, slug):
         request,
         "members/organisation_edit.html",
         {"organisation": Organisation.objects.get(pk=organisation.pk), "form": form},
-        form=form,
     )
 
 
@@ -200,7 +195,6 @@ def organisation_members(request, slug):
             "invitations": selectors.open_invitations_for_organisation(organisation),
             "roles": Membership.Role,
         },
-        form=form,
     )
 
 
@@ -314,7 +308,7 @@ def profile_edit(request):
         else:
             messages.success(request, _("Your profile has been saved."))
             return redirect("members:home")
-    return _render(request, "members/profile_edit.html", {"form": form}, form=form)
+    return _render(request, "members/profile_edit.html", {"form": form})
 
 
 @login_required
@@ -383,7 +377,7 @@ def organisation_create(request):
                 % {"organisation": organisation.name},
             )
             return redirect(organisation)
-    return _render(request, "members/organisation_create.html", {"form": form}, form=form)
+    return _render(request, "members/organisation_create.html", {"form": form})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

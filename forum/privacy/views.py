@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,5 +62,5 @@ def delete(request):
                     request, _("Your account and your personal data have been deleted.")
                 )
                 return redirect(reverse("landing"))
-        return render(request, "privacy/delete.html", {"form": form}, status=400)
-    return render(request, "privacy/delete.html", {"form": form})
+    # An invalid form answers 400 through forum.middleware.InvalidFormStatusMiddleware.
+    return TemplateResponse(request, "privacy/delete.html", {"form": form})
