@@ -198,13 +198,11 @@ def organisation_members(request, slug):
     )
 
 
-def _membership_action(request, slug, pk, action):
-    organisation = _managed_organisation(request, slug)
-    membership = get_object_or_404(
-        Membership.objects.select_related("user"), pk=pk, organisation=organisation
-    )
+def _report(request, action) -> None:
+    """Runs a people-page action; its success text or its refusal becomes a flash message.
+    A PermissionDenied answers 404, as everything the user may not touch does."""
     try:
-        message = action(membership)
+        message = action()
     except PermissionDenied as exc:
         raise Http404 from exc
     except ValidationError as exc:
@@ -212,6 +210,14 @@ def _membership_action(request, slug, pk, action):
             messages.error(request, text)
     else:
         messages.success(request, message)
+
+
+def _membership_action(request, slug, pk, action):
+    organisation = _managed_organisation(request, slug)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, organisation=organisation
+    )
+    _report(request, lambda: action(membership))
     if membership.user_id == request.user.pk and not permissions.can_manage_organisation(
         request.user, organisation
     ):
@@ -254,18 +260,12 @@ def membership_set_role(request, slug, pk):
 def invitation_revoke(request, slug, pk):
     organisation = _managed_organisation(request, slug)
     invitation = get_object_or_404(Invitation, pk=pk, organisation=organisation)
-    try:
+
+    def action():
         services.invitation_revoke(actor=request.user, invitation=invitation)
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    except ValidationError as exc:
-        for text in _error_messages(exc):
-            messages.error(request, text)
-    else:
-        messages.success(
-            request,
-            _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email},
-        )
+        return _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email}
+
+    _report(request, action)
     return redirect("members:organisation_members", slug=organisation.slug)
 
 
