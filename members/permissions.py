@@ -46,3 +46,12 @@ def can_see_people(user, organisation: Organisation) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return is_organiser(user) or membership_of(user) is not None
+
+
+def has_verified_email(user, email: str) -> bool:
+    """Whether ``email`` is one of the user's verified addresses (case-insensitive)."""
+    from allauth.account.models import EmailAddress
+
+    if user is None or not user.is_authenticated:
+        return False
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()

@@ -291,12 +291,6 @@ def invitation_send(*, invitation: Invitation) -> None:
     message.send()
 
 
-def _user_has_email(user: User, email: str) -> bool:
-    from allauth.account.models import EmailAddress
-
-    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
-
-
 def invitation_accept(*, actor: User, invitation: Invitation) -> Membership:
     """Makes the actor a member with the invited role; the invitation is then used up.
 
@@ -315,7 +309,7 @@ def invitation_accept(*, actor: User, invitation: Invitation) -> Membership:
             raise ValidationError(_("This invitation has already been used."))
         if invitation.is_expired:
             raise ValidationError(_("This invitation has expired. Ask for a new one."))
-        if not _user_has_email(actor, invitation.email):
+        if not permissions.has_verified_email(actor, invitation.email):
             raise PermissionDenied(
                 _(
                     "This invitation was sent to another email address. Log in with that address to accept it."

@@ -4,7 +4,6 @@ a service, render. Invalid forms answer 400 with the user's input kept."""
 from __future__ import annotations
 
 from allauth.account.adapter import get_adapter
-from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -427,9 +426,7 @@ def invitation_detail(request, token):
             "invitation": invitation,
             "error": error,
             "current_membership": current,
-            "address_matches": EmailAddress.objects.filter(
-                user=user, email__iexact=invitation.email, verified=True
-            ).exists(),
+            "address_matches": permissions.has_verified_email(user, invitation.email),
         },
         status=400 if error else 200,
     )
