@@ -153,7 +153,14 @@ def organisation_edit(request, slug):
     return _render(
         request,
         "members/organisation_edit.html",
-        {"organisation": Organisation.objects.get(pk=organisation.pk), "form": form},
+        {
+            # A bound ModelForm has written the typed values into the instance; the page
+            # heading and breadcrumb show the saved organisation.
+            "organisation": (
+                Organisation.objects.get(pk=organisation.pk) if form.is_bound else organisation
+            ),
+            "form": form,
+        },
     )
 
 
