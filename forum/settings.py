@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "csp",
     "forum",
     "forum.pages",
+    "forum.notifications",
     "members",
 ]
 
@@ -93,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "forum.context_processors.site",
+                "forum.notifications.context_processors.notifications",
             ],
         },
     },
@@ -218,7 +221,33 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# A request must not hang on a broker outage: publishing gives up after about a second, the
+# notification stays pending in the database and the periodic dispatch sends it later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.3,
+    "interval_max": 0.5,
+}
+CELERY_BEAT_SCHEDULE = {
+    # Anything still pending NOTIFICATIONS_STALE_AFTER seconds after it was due (broker down
+    # at commit time, a worker killed mid-batch) is queued again.
+    "notifications-dispatch-due": {
+        "task": "notifications.dispatch_due",
+        "schedule": 120.0,
+    },
+    "notifications-daily-digest": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
+
+# --- Notifications (forum/notifications) --------------------------------------------
+NOTIFICATIONS_BATCH_SIZE = 100  # emails per task and per SMTP connection
+NOTIFICATIONS_MAX_ATTEMPTS = 5  # then the notification is marked failed
+NOTIFICATIONS_RETRY_BACKOFF = 60  # seconds before the 2nd try; doubled for each further one
+NOTIFICATIONS_STALE_AFTER = 300  # seconds a due notification may wait before re-dispatch
 
 # --- Caches -------------------------------------------------------------------
 # allauth's rate limits count in the cache; they must be shared between gunicorn workers.

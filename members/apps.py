@@ -7,6 +7,8 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
+        from members.notifications import register_notifications
         from members.privacy import register_privacy
 
         register_privacy()
+        register_notifications()

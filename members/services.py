@@ -8,20 +8,23 @@ with a translated message, so views and admin actions share one set of rules.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import permissions
 from .models import Consent, Invitation, Membership, Organisation, Profile, Topic, User
+from .notifications import (
+    notify_invitation,
+    notify_member_joined,
+    notify_membership_removed,
+    notify_role_changed,
+)
 
 RESERVED_SLUGS = frozenset({"me", "welcome", "invitations", "logos"})
 ORGANISATION_FIELDS = (
@@ -267,28 +270,15 @@ def invitation_create(
         )
         invitation.full_clean()
         invitation.save()
-        from .tasks import send_invitation_email_task
-
-        transaction.on_commit(partial(send_invitation_email_task.delay, invitation.pk))
+        # Recorded in this transaction, sent after commit (forum/notifications). People who
+        # already have an account also see it in their notification list.
+        notify_invitation(
+            invitation,
+            recipient=User.objects.filter(
+                emailaddress__email__iexact=email, emailaddress__verified=True
+            ).first(),
+        )
         return invitation
-
-
-def invitation_send(*, invitation: Invitation) -> None:
-    """Mails the invitation link, plain text and HTML, in the invitation's language."""
-    with translation.override(invitation.language or settings.LANGUAGE_CODE):
-        context = {
-            "invitation": invitation,
-            "organisation": invitation.organisation,
-            "invited_by": invitation.invited_by,
-            "url": settings.SITE_URL + invitation.get_absolute_url(),
-            "site_url": settings.SITE_URL,
-        }
-        subject = " ".join(render_to_string("mail/members/invitation_subject.txt", context).split())
-        text = render_to_string("mail/members/invitation.txt", context)
-        html = render_to_string("mail/members/invitation.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[invitation.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
 def invitation_accept(*, actor: User, invitation: Invitation) -> Membership:
@@ -333,6 +323,13 @@ def invitation_accept(*, actor: User, invitation: Invitation) -> Membership:
         invitation.accepted_by = actor
         invitation.full_clean()
         invitation.save(update_fields=["accepted_at", "accepted_by"])
+        notify_member_joined(
+            membership,
+            admins=User.objects.filter(
+                memberships__organisation=invitation.organisation,
+                memberships__role=Membership.Role.ADMIN,
+            ),
+        )
     _forget_membership(actor)
     return membership
 
@@ -392,6 +389,7 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
                 _("The last admin cannot be removed. Make someone else an admin first.")
             )
         target.delete()
+        notify_membership_removed(target, actor)
     _forget_membership(membership.user)
 
 
@@ -414,9 +412,12 @@ def membership_set_role(*, actor: User, membership: Membership, role: str) -> Me
             raise ValidationError(
                 _("The last admin cannot become a member. Make someone else an admin first.")
             )
+        changed = target.role != role
         target.role = role
         target.full_clean()
         target.save(update_fields=["role"])
+        if changed:
+            notify_role_changed(target, actor)
         return target
 
 

@@ -368,22 +368,40 @@ def test_invitation_revoke_accepted_is_refused(org, admin):
         )
 
 
-def test_invitation_send_task_ignores_missing_invitation():
-    from members.tasks import send_invitation_email_task
+def test_invitation_withdrawn_before_delivery_is_not_sent(
+    org, admin, django_capture_on_commit_callbacks
+):
+    from forum.notifications.models import EmailState, Notification
+    from forum.notifications.services import notification_deliver_batch
 
-    send_invitation_email_task(987654)
+    # Recorded, but the broker never delivered it (captured callbacks not executed).
+    with django_capture_on_commit_callbacks(execute=False):
+        invitation = services.invitation_create(
+            actor=admin, organisation=org, email="late@example.org"
+        )
+    services.invitation_revoke(actor=admin, invitation=invitation)
+    notification = Notification.objects.get(kind="members.invitation")
 
+    notification_deliver_batch(notification_ids=[notification.pk])
+
+    notification.refresh_from_db()
     assert mail.outbox == []
+    assert notification.email_state == EmailState.SKIPPED
 
 
-def test_invitation_send_task_ignores_revoked_invitation(org):
-    from members.tasks import send_invitation_email_task
+def test_invitation_to_an_existing_account_also_appears_in_its_list(
+    org, admin, django_capture_on_commit_callbacks
+):
+    from forum.notifications.models import Notification
 
-    invitation = InvitationFactory(organisation=org, revoked=True)
+    invitee = UserFactory(email="known@example.org")
 
-    send_invitation_email_task(invitation.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_create(actor=admin, organisation=org, email="Known@example.org")
 
-    assert mail.outbox == []
+    notification = Notification.objects.get(kind="members.invitation")
+    assert notification.recipient == invitee and notification.in_app
+    assert mail.outbox[0].to == ["Known@example.org"]
 
 
 # --- memberships -------------------------------------------------------------------------

@@ -1,0 +1,42 @@
+"""The forum's own notification categories and kinds. Apps register theirs the same way."""
+
+from django.utils.translation import gettext_lazy as _
+
+from . import registry
+
+
+def _mass_mail_context(notification):
+    from .models import MassMail
+
+    mass_mail = MassMail.objects.filter(pk=notification.context.get("mass_mail_id")).first()
+    if mass_mail is None:
+        return None
+    subject, body = mass_mail.version(notification.language)
+    return {"subject": subject, "body": body}
+
+
+def register_kinds() -> None:
+    registry.register_category(
+        "account",
+        label=_("Account and security"),
+        description=_("Email confirmation and password reset."),
+        transactional=True,
+        order=0,
+    )
+    registry.register_category(
+        "organiser_messages",
+        label=_("Messages from the organisers"),
+        description=_(
+            "What the organisers write to participants of an event or to selected members, "
+            "e.g. a change of room."
+        ),
+        transactional=True,
+        order=20,
+    )
+    registry.register_kind(
+        "forum.mass_mail",
+        category="organiser_messages",
+        template="mail/notifications/mass_mail",
+        in_app=True,
+        prepare=_mass_mail_context,
+    )

@@ -1,0 +1,26 @@
+"""Celery wrappers: ids in, the services do the work. Late acknowledgement (settings) means a
+task whose worker dies is handed out again; the row state makes that harmless."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="notifications.deliver_batch")
+def deliver_batch_task(notification_ids: list[int]) -> dict:
+    return services.notification_deliver_batch(notification_ids=[int(i) for i in notification_ids])
+
+
+@shared_task(name="notifications.dispatch_due")
+def dispatch_due_task() -> int:
+    return services.notification_dispatch_due()
+
+
+@shared_task(name="notifications.send_digests")
+def send_digests_task() -> dict:
+    return services.digest_send_all()
+
+
+@shared_task(name="notifications.deliver_digest")
+def deliver_digest_task(user_id: int) -> str:
+    return services.digest_deliver(user_id=int(user_id))
