@@ -8,6 +8,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from forum.notifications.admin import mass_mail_action
+from forum.notifications.services import can_send_mass_mail
+
 from . import services
 from .models import Consent, Invitation, Membership, Organisation, Profile, Topic, User
 
@@ -47,6 +50,24 @@ class UserAdmin(DjangoUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    actions = ["write_email"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not can_send_mass_mail(request.user):
+            actions.pop("write_email", None)
+        return actions
+
+    @admin.action(description=_("Write an email to the selected people"))
+    def write_email(self, request, queryset):
+        return mass_mail_action(
+            self,
+            request,
+            queryset,
+            recipients=lambda selected: selected.filter(is_active=True).select_related("profile"),
+            audience=str(_("Selected users")),
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -17,6 +18,9 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from forum.notifications import services as notification_services
+from forum.notifications.forms import PreferencesForm
 
 from . import permissions, selectors, services
 from .forms import (
@@ -306,15 +310,31 @@ def profile_edit(request):
     form = ProfileForm(
         request.POST or None, initial=ProfileForm.initial_for(request.user, profile, consent)
     )
-    if request.method == "POST" and form.is_valid():
+    # Notification preferences belong to the profile (PRODUCT.md 3.1) and are saved with it.
+    notification_form = PreferencesForm(
+        request.POST or None,
+        user=request.user,
+        initial_preferences=notification_services.preferences_of(request.user),
+    )
+    if request.method == "POST" and form.is_valid() and notification_form.is_valid():
         try:
-            services.profile_update(actor=request.user, user=request.user, **form.cleaned_data)
+            with transaction.atomic():
+                services.profile_update(actor=request.user, user=request.user, **form.cleaned_data)
+                notification_services.preferences_update(
+                    actor=request.user,
+                    user=request.user,
+                    preferences=notification_form.cleaned_data,
+                )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, _("Your profile has been saved."))
             return redirect("members:home")
-    return _render(request, "members/profile_edit.html", {"form": form})
+    return _render(
+        request,
+        "members/profile_edit.html",
+        {"form": form, "notification_form": notification_form},
+    )
 
 
 @login_required

@@ -24,7 +24,13 @@ class PreferencesForm(forms.Form):
                 choices=Delivery.choices,
                 initial=initial_preferences.get(category.key, Delivery.IMMEDIATELY),
                 widget=forms.RadioSelect,
+                # A submission without the field (an older form) keeps the stored choice.
+                required=False,
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        return {key: value for key, value in cleaned.items() if value}
 
 
 class MassMailForm(forms.ModelForm):

@@ -37,7 +37,7 @@ def test_directory_queries_filtered_member_constant(
     _organisations(count)
     client.force_login(member)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(
             reverse("members:directory"), {"topic": "weee", "kind": "company", "q": "Harz"}
         )
@@ -53,7 +53,7 @@ def test_organisation_detail_queries_member_constant(
     org.topics.set([topic("weee"), topic("catalysts")])
     client.force_login(outsider)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(org.get_absolute_url())
 
     assert len(response.context["memberships"]) == count
@@ -66,7 +66,7 @@ def test_organisation_members_page_queries_constant(
     _people(org, count)
     client.force_login(admin)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("members:organisation_members", args=[org.slug]))
 
     assert response.status_code == 200
