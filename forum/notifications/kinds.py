@@ -8,11 +8,17 @@ from . import registry
 def _mass_mail_context(notification):
     from .models import MassMail
 
-    mass_mail = MassMail.objects.filter(pk=notification.context.get("mass_mail_id")).first()
+    mass_mail = (
+        MassMail.objects.select_related("sender")
+        .filter(pk=notification.context.get("mass_mail_id"))
+        .first()
+    )
     if mass_mail is None:
         return None
     subject, body = mass_mail.version(notification.language)
-    return {"subject": subject, "body": body}
+    # Answers go to the organiser who wrote it ("reply to this email if you have questions").
+    reply_to = mass_mail.sender.email if mass_mail.sender and mass_mail.sender.is_active else ""
+    return {"subject": subject, "body": body, "reply_to": reply_to}
 
 
 def register_kinds() -> None:

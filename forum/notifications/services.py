@@ -454,6 +454,7 @@ def render_email(notification: Notification, extra: dict) -> EmailMultiAlternati
         subject=subject,
         body=text,
         to=[notification.address],
+        reply_to=[extra["reply_to"]] if extra.get("reply_to") else None,
         headers={
             # The same id on every try lets a receiving system recognise a repeat.
             "Message-ID": f"<notification-{notification.pk}@{_mail_domain()}>",
@@ -750,7 +751,12 @@ def mass_mail_send(
         created = notify_many(
             kind="forum.mass_mail",
             recipients=recipients,
-            context={"mass_mail_id": mass_mail.pk},
+            # The subjects let the in-app list show the message without loading it.
+            context={
+                "mass_mail_id": mass_mail.pk,
+                "subject_de": mass_mail.subject_de,
+                "subject_en": mass_mail.subject_en,
+            },
             mass_mail=mass_mail,
         )
         mass_mail.recipient_count = len(created)
