@@ -4,12 +4,13 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
+from forum.notifications.models import EmailState, MassMail, Notification
 from members.demo import DEMO_PASSWORD, PERSONAS
 from members.models import Consent, Invitation, Membership, Organisation, Profile, User
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Organisation, User, Membership, Profile, Consent, Invitation]
+MODELS = [Organisation, User, Membership, Profile, Consent, Invitation, Notification, MassMail]
 
 
 def counts():
@@ -108,3 +109,13 @@ def test_seed_demo_debug_off_refuses_without_force(settings):
         call_command("seed_demo")
 
     assert Organisation.objects.count() == 0
+
+
+def test_seed_demo_gives_personas_notifications_without_sending_email(mailoutbox):
+    seed_demo()
+
+    sme = User.objects.get(email=PERSONAS["sme"])
+    unread = Notification.objects.filter(recipient=sme, in_app=True, read_at__isnull=True)
+    assert unread.count() >= 2
+    assert set(Notification.objects.values_list("email_state", flat=True)) == {EmailState.SENT}
+    assert mailoutbox == []
