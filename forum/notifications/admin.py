@@ -3,15 +3,26 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import registry, services
 from .forms import MassMailForm
 from .models import EmailState, MassMail, Notification
+
+
+class CategoryFilter(admin.SimpleListFilter):
+    title = _("category")
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        return [(category.key, category.label) for category in registry.categories()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(category=self.value()) if self.value() else queryset
 
 
 @admin.register(Notification)
@@ -19,7 +30,7 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = [
         "created_at",
         "kind",
-        "category",
+        "category_label",
         "to",
         "language",
         "email_state",
@@ -27,7 +38,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "email_sent_at",
         "read_at",
     ]
-    list_filter = ["email_state", "category", "kind", "language", "created_at"]
+    list_filter = ["email_state", CategoryFilter, "kind", "language", "created_at"]
     search_fields = [
         "email",
         "recipient__email",
@@ -82,20 +93,31 @@ class NotificationAdmin(admin.ModelAdmin):
     def to(self, obj):
         return obj.address
 
+    @admin.display(description=_("category"), ordering="category")
+    def category_label(self, obj):
+        try:
+            return registry.get_category(obj.category).label
+        except ImproperlyConfigured:  # a category whose app is gone
+            return obj.category
+
+    # Delivery records are written by the services only: organisers view them and resend
+    # failed ones; nobody edits them, only a superuser may delete.
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
-        # Viewing only; the resend action needs the change permission.
-        return request.method in ("GET", "HEAD") and super().has_change_permission(request, obj)
+        return False
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not request.user.has_perm("notifications.change_notification"):
-            actions.pop("resend_failed", None)
-        return actions
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
-    @admin.action(description=_("Send the selected failed notifications again"))
+    def has_resend_permission(self, request):
+        return request.user.has_perm("notifications.change_notification")
+
+    @admin.action(
+        description=_("Send the selected failed notifications again"),
+        permissions=["resend"],
+    )
     def resend_failed(self, request, queryset):
         count = services.notification_resend(
             actor=request.user, notifications=queryset.filter(email_state=EmailState.FAILED)
@@ -164,7 +186,11 @@ class MassMailAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return request.method in ("GET", "HEAD") and super().has_change_permission(request, obj)
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would take the delivery records of everyone it went to with it.
+        return request.user.is_superuser
 
 
 def mass_mail_action(modeladmin, request, queryset, *, recipients, audience: str):
