@@ -119,6 +119,7 @@ ADMIN_PAGES = [
     ("members:organisation_edit", {"slug": "harz-metall"}),
     ("members:organisation_members", {"slug": "harz-metall"}),
     ("members:leave", {}),
+    ("notifications:list", {}),
     ("account_email", {}),
     ("account_change_password", {}),
     ("privacy:overview", {}),

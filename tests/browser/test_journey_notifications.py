@@ -1,0 +1,140 @@
+"""Notifications in a real browser, in German and English (PRODUCT.md 3.4):
+
+an admin makes a colleague admin → the colleague sees the unread count in the header, finds
+the notification in the list, opens it and has it marked read, and got the email in their
+language → they switch the category to the daily digest on the profile page → the next
+change arrives only in the digest, listed in the notification page meanwhile → "mark all as
+read" empties the count. Every page is checked with axe-core.
+"""
+
+import pytest
+
+from tests.browser.helpers import (
+    LANGUAGES,
+    PASSWORD,
+    VIEWPORTS,
+    assert_language,
+    axe_check,
+    ensure_legal_pages,
+    ensure_organisers_group,
+    login,
+    make_organisation,
+    make_user,
+    nav_link,
+    seed_topics,
+    submit,
+    t,
+    url,
+    wait_for_mail,
+)
+
+
+def check(page, language):
+    axe_check(page)
+    assert_language(page, language)
+
+
+@pytest.fixture
+def team(transactional_db, settings, live_server):
+    from members.models import Profile
+
+    seed_topics()
+    ensure_organisers_group()
+    ensure_legal_pages()
+    settings.SITE_URL = live_server.url
+    anna = make_user("anna.schmidt@example.org", first_name="Anna", last_name="Schmidt")
+    ben = make_user("ben.krause@example.org", first_name="Ben", last_name="Krause")
+    organisation = make_organisation(users=[anna, ben])
+    return organisation, anna, ben, Profile
+
+
+def live_link(language, name) -> str:
+    from django.conf import settings
+
+    return settings.SITE_URL + url(language, name)
+
+
+def badge(page) -> str:
+    link = page.locator("#main-nav a[href$='/notifications/']")
+    pill = link.locator(".badge")
+    return pill.inner_text().split()[0] if pill.count() else ""
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_notifications_journey_role_change_list_digest(
+    team, new_page, mailoutbox, language, viewport
+):
+    from forum.notifications.models import EmailState, Notification
+    from forum.notifications.services import digest_send_all
+
+    organisation, anna, ben, Profile = team
+    Profile.objects.update_or_create(user=ben, defaults={"preferred_language": language})
+    people_url = url(language, "members:organisation_members", slug=organisation.slug)
+    subject_admin = t(language, "You are now an admin of %(organisation)s") % {
+        "organisation": organisation.name
+    }
+
+    # --- Anna makes Ben an admin ---------------------------------------------------------
+    anna_page = new_page()
+    login(anna_page, anna.email, PASSWORD, language)
+    anna_page.goto(people_url)
+    make_admin = anna_page.get_by_role("button", name=f"{t(language, 'Make admin')} Ben Krause")
+    submit(anna_page, make_admin)
+    message = wait_for_mail(mailoutbox, 1)
+    assert message.to == [ben.email]
+    assert message.subject == subject_admin
+    assert live_link(language, "members:home") in message.body
+
+    # --- Ben sees it in the header and in the list ---------------------------------------
+    ben_page = new_page()
+    login(ben_page, ben.email, PASSWORD, language)
+    assert badge(ben_page) == "1"
+    with ben_page.expect_navigation():
+        nav_link(ben_page, url(language, "notifications:list")).click()
+    check(ben_page, language)
+    item = ben_page.locator(".notification-list li").first
+    assert subject_admin in item.inner_text()
+    with ben_page.expect_navigation():
+        item.get_by_role("link", name=subject_admin).click()
+    assert ben_page.url.endswith(url(language, "members:home"))
+    assert badge(ben_page) == ""
+    assert Notification.objects.get(recipient=ben).read_at is not None
+
+    # --- Ben chooses the daily digest for his organisation's news ------------------------
+    ben_page.goto(url(language, "members:profile_edit"))
+    check(ben_page, language)
+    ben_page.get_by_role("radio", name=t(language, "Daily digest")).check()
+    submit(ben_page, ben_page.get_by_role("button", name=t(language, "Save")))
+
+    # Anna makes Ben a member again: no email now, but a new item in Ben's list.
+    anna_page.goto(people_url)
+    submit(
+        anna_page,
+        anna_page.get_by_role("button", name=f"{t(language, 'Make member')} Ben Krause"),
+    )
+    latest = Notification.objects.filter(recipient=ben).latest("created_at")
+    assert latest.email_state == EmailState.DIGEST
+    assert len(mailoutbox) == 1
+    ben_page.goto(url(language, "notifications:list"))
+    check(ben_page, language)
+    assert badge(ben_page) == "1"
+
+    # The daily digest brings it, in Ben's language.
+    assert digest_send_all() == {"sent": 1}
+    digest = mailoutbox[-1]
+    assert digest.to == [ben.email]
+    subject_member = t(
+        language, "You are now a member of %(organisation)s without admin rights"
+    ) % {"organisation": organisation.name}
+    assert subject_member in digest.body
+    assert digest.subject == t(language, "Your daily summary: %(counter)s new notification") % {
+        "counter": 1
+    }
+
+    # --- Mark all as read ----------------------------------------------------------------
+    submit(ben_page, ben_page.get_by_role("button", name=t(language, "Mark all as read")))
+    check(ben_page, language)
+    assert badge(ben_page) == ""
+    assert not Notification.objects.filter(recipient=ben, read_at__isnull=True).exists()
