@@ -625,6 +625,8 @@ def digest_deliver(*, user_id: int, mailer: Mailer | None = None) -> str:
                     "preferences_url": settings.SITE_URL
                     + localised_url("/members/me/profile/", language)
                     + "#notifications",
+                    # mail/base.html puts it on <html lang>, as for every other email.
+                    "language": language,
                 }
                 subject = " ".join(
                     render_to_string("mail/notifications/digest_subject.txt", context).split()
