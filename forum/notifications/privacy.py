@@ -31,8 +31,12 @@ def export_notifications(user) -> dict:
 
 def erase_notifications(user) -> None:
     """Everything addressed to the user, also mail sent to their address before they had an
-    account (invitations)."""
-    addresses = [user.email, *user.emailaddress_set.values_list("email", flat=True)]
+    account (invitations). Only verified addresses count: anyone can add someone else's
+    address to their account without confirming it, and must not erase that person's mail."""
+    addresses = [
+        user.email,
+        *user.emailaddress_set.filter(verified=True).values_list("email", flat=True),
+    ]
     query = Q(recipient=user)
     for address in addresses:
         query |= Q(recipient__isnull=True, email__iexact=address)
