@@ -213,6 +213,7 @@ def notify(
         email_next_attempt_at=now,
         in_app=spec.in_app and recipient is not None,
     )
+    notification.subject = _initial_subject(notification)
     if dedup_key:
         try:
             # A savepoint: a concurrent twin must not break the caller's transaction.
@@ -225,6 +226,17 @@ def notify(
     if notification.email_state == EmailState.PENDING:
         transaction.on_commit(partial(dispatch, [notification.pk]), robust=True)
     return notification
+
+
+def _initial_subject(notification: Notification) -> str:
+    """The subject in the recipient's language, so the admin and the data export show one
+    also for rows that never go out alone (digest, switched off). Sending renders it again."""
+    try:
+        with translation.override(notification.language):
+            return render_subject(notification)[:255]
+    except Exception:  # never let a template problem undo the caller's change
+        logger.exception("Subject of a %s notification cannot be rendered.", notification.kind)
+        return ""
 
 
 @dataclass(frozen=True)
@@ -298,6 +310,8 @@ def notify_many(
                 in_app=spec.in_app and user is not None,
             )
         )
+    for row in rows:
+        row.subject = _initial_subject(row)
     created = Notification.objects.bulk_create(rows, batch_size=500)
     pending = [n.pk for n in created if n.email_state == EmailState.PENDING]
     if pending:
@@ -448,6 +462,7 @@ def render_email(notification: Notification, extra: dict) -> EmailMultiAlternati
             "language": language,
         }
         subject = render_subject(notification, context)
+        context.setdefault("subject", subject)  # the HTML's <title>
         text = render_to_string(f"{spec.template}.txt", context)
         html = render_to_string(f"{spec.template}.html", context)
     message = EmailMultiAlternatives(
@@ -631,6 +646,7 @@ def digest_deliver(*, user_id: int, mailer: Mailer | None = None) -> str:
                 subject = " ".join(
                     render_to_string("mail/notifications/digest_subject.txt", context).split()
                 )
+                context["subject"] = subject
                 text = render_to_string("mail/notifications/digest.txt", context)
                 html = render_to_string("mail/notifications/digest.html", context)
             first = rows[0]

@@ -657,3 +657,24 @@ def test_mass_mail_send_records_one_row_per_address_and_count(django_capture_on_
     assert mass_mail.recipient_count == 4
     assert mass_mail.notifications.count() == 4
     assert len(mail.outbox) == 4
+
+
+@pytest.mark.parametrize("delivery", [Delivery.OFF, Delivery.DIGEST])
+def test_notify_row_not_sent_alone_still_has_subject_in_recipients_language(
+    delivery, django_capture_on_commit_callbacks
+):
+    user = UserFactory()
+    ProfileFactory(user=user, preferred_language="en")
+    _prefer(user, "organisation", delivery)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = _joined(user)
+
+    notification.refresh_from_db()
+    with translation.override("en"):
+        expected = translation.gettext("%(name)s joined %(organisation)s") % {
+            "name": "Nora Kahl",
+            "organisation": "Harzer Zinkhütte GmbH",
+        }
+    assert notification.subject == expected
+    assert mail.outbox == []
