@@ -1,7 +1,12 @@
-"""allauth hooks for members/: where a user lands after logging in."""
+"""allauth hooks for members/: where a user lands after logging in, and how its mail is sent."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
+from django.utils.translation import get_language
+
+from forum.notifications.services import notify
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -13,3 +18,45 @@ class AccountAdapter(DefaultAccountAdapter):
         if membership_of(user) is None and not is_organiser(user):
             return reverse("members:onboarding")
         return super().get_login_redirect_url(request)
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's mails (address confirmation, password reset, ...) go through the
+        notification outbox like every other mail, so an SMTP or broker outage delays them
+        instead of losing them. allauth renders them now, in the request's language; the
+        outbox keeps the rendered text (a secret link: hidden in the admin, emptied once
+        sent)."""
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {
+                "request": request,
+                "email": email,
+                "current_site": get_current_site(request),
+                **context,
+            },
+        )
+        html = next(
+            (
+                body
+                for body, mimetype in getattr(message, "alternatives", []) or []
+                if mimetype == "text/html"
+            ),
+            "",
+        )
+        body = message.body
+        if message.content_subtype == "html":
+            html, body = message.body, ""
+        user = context.get("user")
+        notify(
+            kind="account.mail",
+            recipient=user if getattr(user, "pk", None) else None,
+            email=email,
+            language=get_language(),
+            context={
+                "template": template_prefix,
+                "subject": message.subject,
+                "body": body,
+                "html": html,
+            },
+        )

@@ -1,6 +1,8 @@
 """Organiser screens: the outbox with its delivery state, mass mails, and the reusable
 "write to the selected people" action that other admins (users, event registrations) offer."""
 
+import json
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
@@ -57,7 +59,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "email",
         "category",
         "kind",
-        "context",
+        "context_display",
         "language",
         "dedup_key",
         "mass_mail",
@@ -86,12 +88,25 @@ class NotificationAdmin(admin.ModelAdmin):
             },
         ),
         (_("In the notification list"), {"fields": ("in_app", "read_at")}),
-        (_("Details"), {"fields": ("context", "dedup_key", "mass_mail", "created_at")}),
+        (
+            _("Details"),
+            {"fields": ("context_display", "dedup_key", "mass_mail", "created_at")},
+        ),
     )
 
     @admin.display(description=_("to"), ordering="email")
     def to(self, obj):
         return obj.address
+
+    @admin.display(description=_("context"))
+    def context_display(self, obj):
+        try:
+            sensitive = registry.get_kind(obj.kind).sensitive
+        except ImproperlyConfigured:
+            sensitive = False
+        if sensitive:
+            return _("Hidden: this email contains a personal secret link.")
+        return format_html("<pre>{}</pre>", json.dumps(obj.context, indent=2, ensure_ascii=False))
 
     @admin.display(description=_("category"), ordering="category")
     def category_label(self, obj):

@@ -39,6 +39,15 @@ def register_kinds() -> None:
         transactional=True,
         order=20,
     )
+    # allauth's mails (address confirmation, password reset, ...), rendered by allauth in the
+    # request's language and recorded whole by members.adapters.AccountAdapter.send_mail.
+    registry.register_kind(
+        "account.mail",
+        category="account",
+        template="mail/notifications/account",
+        in_app=False,
+        sensitive=True,
+    )
     registry.register_kind(
         "forum.mass_mail",
         category="organiser_messages",

@@ -54,6 +54,9 @@ class Kind:
     #: None when the notification no longer applies (an invitation withdrawn before it went
     #: out); it is then not sent.
     prepare: Callable[[Notification], dict | None] | None = None
+    #: The context holds a secret (a password-reset link): it is hidden in the admin and in
+    #: the data export, and emptied once the notification is sent or given up.
+    sensitive: bool = False
 
 
 _categories: dict[str, Category] = {}
@@ -68,10 +71,12 @@ def register_category(key: str, *, label, description="", transactional=False, o
     return category
 
 
-def register_kind(key: str, *, category: str, template: str, in_app=True, prepare=None):
+def register_kind(
+    key: str, *, category: str, template: str, in_app=True, prepare=None, sensitive=False
+):
     if category not in _categories:
         raise ImproperlyConfigured(f"Register category {category!r} before kind {key!r}.")
-    kind = Kind(key, category, template, in_app, prepare)
+    kind = Kind(key, category, template, in_app, prepare, sensitive)
     if key in _kinds and _kinds[key] != kind:
         raise ImproperlyConfigured(f"Notification kind {key!r} registered twice.")
     _kinds[key] = kind

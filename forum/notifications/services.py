@@ -539,6 +539,9 @@ def _deliver_one(pk: int, mailer: Mailer) -> tuple[str, int | None]:
         notification.email_sent_at = timezone.now()
         notification.email_last_error = ""
         notification.subject = message.subject[:255]
+        if spec.sensitive:
+            # The link in it is a secret; once delivered, nobody needs it here any more.
+            notification.context = {"template": notification.context.get("template", "")}
         notification.save(
             update_fields=[
                 "email_state",
@@ -546,6 +549,7 @@ def _deliver_one(pk: int, mailer: Mailer) -> tuple[str, int | None]:
                 "email_attempts",
                 "email_last_error",
                 "subject",
+                "context",
             ]
         )
         return "sent", None

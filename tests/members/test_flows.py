@@ -31,8 +31,12 @@ def _link(body: str) -> str:
     return match.group(1)
 
 
-def test_signup_verify_onboarding_create_organisation_flow(client):
-    signup = client.post(reverse("account_signup"), SIGNUP)
+def test_signup_verify_onboarding_create_organisation_flow(
+    client, django_capture_on_commit_callbacks
+):
+    # allauth's mail goes through the outbox: recorded now, sent after commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        signup = client.post(reverse("account_signup"), SIGNUP)
 
     assert signup.status_code == 302
     assert signup["Location"] == reverse("account_email_verification_sent")
@@ -70,8 +74,11 @@ def test_signup_verify_onboarding_create_organisation_flow(client):
     assert client.get(reverse("members:home")).status_code == 200
 
 
-def test_signup_in_english_stores_english_as_preferred_language(client):
-    client.post("/en/accounts/signup/", {**SIGNUP, "email": "lena.en@example.org"})
+def test_signup_in_english_stores_english_as_preferred_language(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/accounts/signup/", {**SIGNUP, "email": "lena.en@example.org"})
 
     profile = Profile.objects.get(user__email="lena.en@example.org")
     assert profile.preferred_language == "en"
@@ -150,8 +157,9 @@ def test_account_pages_render_in_german(client, db):
     assert 'lang="de"' in response.text and "Anmelden" in response.text
 
 
-def test_password_reset_flow(client, member):
-    client.post(reverse("account_reset_password"), {"email": member.email})
+def test_password_reset_flow(client, member, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": member.email})
 
     reset_url = _link(mail.outbox[0].body)
     form_page = client.get(reset_url, follow=True)
