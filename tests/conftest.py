@@ -36,3 +36,36 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# Data migrations of the apps, re-run (they are idempotent) for transactional tests.
+DATA_MIGRATIONS = [
+    ("members.migrations.0002_seed_topics", "seed"),
+    ("members.migrations.0003_organisers_group", "create_group"),
+    ("forum.pages.migrations.0002_legal_pages", "seed_pages"),
+    ("forum.notifications.migrations.0002_organisers_permissions", "grant"),
+]
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _data_migrations_after_flush(request):
+    """A transactional test empties every table afterwards, also what the data migrations
+    wrote (topics, the Organisers group with its permissions, the legal pages), and a later
+    test would miss it. Re-running them is cheaper and sturdier than serialized_rollback,
+    which breaks once a plain transactional test has flushed the content types."""
+    if not _is_transactional(request):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for module, function in DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)

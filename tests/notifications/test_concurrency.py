@@ -18,7 +18,7 @@ from tests.factories import UserFactory
 from .factories import NotificationFactory
 from .smtp import smtp_sink
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _in_threads(count, work):

@@ -203,7 +203,7 @@ def test_digest_send_all_over_one_connection():
     assert sink.recipients == sorted(r.email for r in readers)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_digest_skips_rows_locked_by_another_transaction():
     reader = digest_reader()
     locked, *free = [NotificationFactory(recipient=reader, digest=True) for _ in range(3)]

@@ -33,7 +33,7 @@ from .factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db
 
-committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+committed = pytest.mark.django_db(transaction=True)
 
 
 def _joined(recipient, **kwargs):

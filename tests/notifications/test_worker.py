@@ -19,9 +19,9 @@ from forum.notifications.models import EmailState, MassMail, Notification
 from members.models import Membership
 from tests.factories import MembershipFactory, OrganisationFactory, organiser
 
-# Rows must be committed for the worker to see them; the data migrations' rows (organisers
-# group, topics) are restored after each test for the tests that follow.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Rows must be committed for the worker to see them; tests/conftest.py re-creates what the
+# data migrations wrote (organisers group, topics) before each transactional test.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 TASKS = ("notifications.deliver_batch", "notifications.dispatch_due", "notifications.send_digests")
 
