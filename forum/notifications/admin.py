@@ -27,8 +27,24 @@ class CategoryFilter(admin.SimpleListFilter):
         return queryset.filter(category=self.value()) if self.value() else queryset
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """Delivery records are written by the services only: organisers view them (and resend
+    failed ones); nobody adds or edits them by hand. Only a superuser may delete, since a
+    mass mail takes the delivery records of everyone it went to with it. Mass mails are
+    written from a list of people ("Write an email" on users or event registrations)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(RecordAdmin):
     list_display = [
         "created_at",
         "kind",
@@ -115,17 +131,6 @@ class NotificationAdmin(admin.ModelAdmin):
         except ImproperlyConfigured:  # a category whose app is gone
             return obj.category
 
-    # Delivery records are written by the services only: organisers view them and resend
-    # failed ones; nobody edits them, only a superuser may delete.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
-
     def has_resend_permission(self, request):
         return request.user.has_perm("notifications.change_notification")
 
@@ -163,7 +168,7 @@ class NotificationInline(admin.TabularInline):
 
 
 @admin.register(MassMail)
-class MassMailAdmin(admin.ModelAdmin):
+class MassMailAdmin(RecordAdmin):
     list_display = ["subject_de", "audience", "recipient_count", "sender", "created_at"]
     search_fields = ["subject_de", "subject_en", "body_de", "audience"]
     list_filter = ["created_at"]
@@ -195,17 +200,6 @@ class MassMailAdmin(admin.ModelAdmin):
             EmailState.FAILED.label,
             counts[EmailState.FAILED],
         )
-
-    def has_add_permission(self, request):
-        # Written from a list of people: "Write an email" on users or event registrations.
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # Deleting would take the delivery records of everyone it went to with it.
-        return request.user.is_superuser
 
 
 def mass_mail_action(modeladmin, request, queryset, *, recipients, audience: str):
