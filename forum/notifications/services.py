@@ -10,7 +10,8 @@ The flow (PRODUCT.md 3.4):
 3. ``notification_deliver_batch()`` (Celery) sends each notification while holding its row
    lock and only from ``pending``, so a task delivered twice sends once. A batch shares one
    SMTP connection. Errors that may pass are retried with exponential backoff; after the last
-   attempt the row is ``failed``.
+   attempt the row is ``failed``. A server unreachable twice in a row ends the batch early:
+   the rest stays pending for step 4 rather than waiting out a timeout per message.
 4. ``notification_dispatch_due()`` (beat) re-dispatches rows still pending a few minutes after
    they were due: a lost broker message or a killed worker delays an email, never loses it.
 5. ``digest_send_all()`` (beat, daily) sends one email per user for rows waiting for the digest.
@@ -27,6 +28,7 @@ from datetime import timedelta
 from functools import partial
 from urllib.parse import urlsplit
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -389,15 +391,19 @@ class Mailer:
     def __init__(self):
         self.backend = get_connection(fail_silently=False)
         self.is_open = False
+        #: The last send failed because the server could not be reached or dropped us.
+        self.last_error_was_connection = False
 
     def send(self, message: EmailMultiAlternatives) -> None:
-        if not self.is_open:
-            self.backend.open()
-            self.is_open = True
-        message.connection = self.backend
+        self.last_error_was_connection = False
         try:
+            if not self.is_open:
+                self.backend.open()
+                self.is_open = True
+            message.connection = self.backend
             self.backend.send_messages([message])
-        except BaseException:
+        except BaseException as exc:
+            self.last_error_was_connection = _is_connection_problem(exc)
             self.close()
             raise
 
@@ -414,6 +420,14 @@ class Mailer:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _is_connection_problem(exc: BaseException) -> bool:
+    """The server is unreachable, timed out or hung up, as opposed to an answer about this
+    one message (a refused recipient, a 4xx or 5xx reply)."""
+    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
 
 
 def _is_permanent(exc: Exception) -> bool:
@@ -507,6 +521,8 @@ def _deliver_one(pk: int, mailer: Mailer) -> tuple[str, int | None]:
                 notification.save(update_fields=["email_state"])
                 return "obsolete", None
             message = render_email(notification, extra)
+        except SoftTimeLimitExceeded:
+            raise  # the row lock's transaction rolls back: still pending, sent later
         except Exception as exc:  # a broken template must not block the batch
             logger.exception("Notification %s cannot be rendered.", pk)
             notification.email_state = EmailState.FAILED
@@ -517,6 +533,8 @@ def _deliver_one(pk: int, mailer: Mailer) -> tuple[str, int | None]:
         notification.email_attempts += 1
         try:
             mailer.send(message)
+        except SoftTimeLimitExceeded:
+            raise
         except Exception as exc:
             notification.email_last_error = _describe(exc)
             if _is_permanent(exc) or notification.email_attempts >= max_attempts():
@@ -569,12 +587,22 @@ def notification_deliver_batch(*, notification_ids: list[int]) -> dict[str, int]
     """Sends the given notifications over one mail connection; returns counts per outcome."""
     outcomes: dict[str, int] = defaultdict(int)
     retries: dict[int, list[int]] = defaultdict(list)
+    unreachable = 0
     with Mailer() as mailer:
-        for pk in notification_ids:
+        for index, pk in enumerate(notification_ids):
             outcome, delay = _deliver_one(pk, mailer)
             outcomes[outcome] += 1
             if delay is not None:
                 retries[delay].append(pk)
+            # A mail server that cannot be reached twice in a row (each try reopens the
+            # connection) will not answer the rest of the batch either: leave it pending for
+            # the periodic dispatch instead of waiting out a timeout per message.
+            unreachable = unreachable + 1 if mailer.last_error_was_connection else 0
+            if unreachable >= 2 and index + 1 < len(notification_ids):
+                left = len(notification_ids) - index - 1
+                logger.warning("Mail server unreachable; %d notification(s) left pending.", left)
+                outcomes["deferred"] += left
+                break
     _schedule_retries(retries)
     return dict(outcomes)
 

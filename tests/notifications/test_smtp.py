@@ -125,6 +125,51 @@ def test_smtp_unreachable_server_is_retried_then_failed():
     assert "ConnectionRefusedError" in notification.email_last_error
 
 
+def test_smtp_unreachable_server_twice_leaves_rest_of_batch_pending(monkeypatch):
+    notifications = NotificationFactory.create_batch(5)
+    scheduled = []
+    # Record the retry instead of running it at once (eager Celery ignores countdowns).
+    monkeypatch.setattr(
+        deliver_batch_task, "apply_async", lambda args, countdown: scheduled.append(args[0])
+    )
+
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=_free_port(),  # nothing listens there
+        EMAIL_TIMEOUT=2,
+    ):
+        outcomes = services.notification_deliver_batch(
+            notification_ids=[n.pk for n in notifications]
+        )
+
+    assert outcomes == {"retry": 2, "deferred": 3}
+    attempts = [Notification.objects.get(pk=n.pk).email_attempts for n in notifications]
+    assert attempts == [1, 1, 0, 0, 0]
+    assert scheduled == [[notifications[0].pk, notifications[1].pk]]
+    # Untouched rows stay pending and due: the periodic dispatch sends them later.
+    assert set(Notification.objects.values_list("email_state", flat=True)) == {"pending"}
+
+
+def test_smtp_soft_time_limit_ends_batch_and_leaves_row_pending(monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    first, second = NotificationFactory.create_batch(2)
+
+    def out_of_time(self, message):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(services.Mailer, "send", out_of_time)
+
+    with pytest.raises(SoftTimeLimitExceeded):
+        services.notification_deliver_batch(notification_ids=[first.pk, second.pk])
+
+    for notification in (first, second):
+        notification.refresh_from_db()
+        assert notification.email_state == EmailState.PENDING
+        assert notification.email_attempts == 0
+
+
 def test_smtp_retry_delay_doubles_between_attempts(monkeypatch):
     """A stand-in broker records when each retry is asked for; the test runs it by hand."""
     queued = []
