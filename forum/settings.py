@@ -241,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.send_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    "notifications-purge-old": {
+        "task": "notifications.purge_old",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- Notifications (forum/notifications) --------------------------------------------
@@ -248,6 +252,7 @@ NOTIFICATIONS_BATCH_SIZE = 100  # emails per task and per SMTP connection
 NOTIFICATIONS_MAX_ATTEMPTS = 5  # then the notification is marked failed
 NOTIFICATIONS_RETRY_BACKOFF = 60  # seconds before the 2nd try; doubled for each further one
 NOTIFICATIONS_STALE_AFTER = 300  # seconds a due notification may wait before re-dispatch
+NOTIFICATIONS_KEEP_DAYS = 365  # then delivered notifications and mass mails are deleted
 
 # --- Caches -------------------------------------------------------------------
 # allauth's rate limits count in the cache; they must be shared between gunicorn workers.

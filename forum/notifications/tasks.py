@@ -24,3 +24,8 @@ def send_digests_task() -> dict:
 @shared_task(name="notifications.deliver_digest")
 def deliver_digest_task(user_id: int) -> str:
     return services.digest_deliver(user_id=int(user_id))
+
+
+@shared_task(name="notifications.purge_old")
+def purge_old_task() -> int:
+    return services.notification_purge_old()

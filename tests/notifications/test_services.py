@@ -678,3 +678,29 @@ def test_notify_row_not_sent_alone_still_has_subject_in_recipients_language(
         }
     assert notification.subject == expected
     assert mail.outbox == []
+
+
+def test_purge_old_deletes_only_old_finished_notifications_and_mass_mails(
+    django_capture_on_commit_callbacks,
+):
+    from forum.notifications.models import MassMail
+
+    long_ago = timezone.now() - timedelta(days=400)
+    old_sent = NotificationFactory(email_state=EmailState.SENT, created_at=long_ago)
+    old_failed = NotificationFactory(email_state=EmailState.FAILED, created_at=long_ago)
+    old_pending = NotificationFactory(email_state=EmailState.PENDING, created_at=long_ago)
+    recent_sent = NotificationFactory(email_state=EmailState.SENT)
+    with django_capture_on_commit_callbacks(execute=False):
+        old_mail = services.mass_mail_send(
+            actor=organiser(), recipients=[UserFactory()], subject_de="Alt", body_de="Alt."
+        )
+    MassMail.objects.filter(pk=old_mail.pk).update(created_at=long_ago)
+    old_mail.notifications.update(email_state=EmailState.SENT, created_at=long_ago)
+
+    deleted = services.notification_purge_old()
+
+    remaining = set(Notification.objects.values_list("pk", flat=True))
+    assert old_sent.pk not in remaining and old_failed.pk not in remaining
+    assert {old_pending.pk, recent_sent.pk} <= remaining
+    assert not MassMail.objects.filter(pk=old_mail.pk).exists()
+    assert deleted == 3
