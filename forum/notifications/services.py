@@ -31,11 +31,16 @@ from urllib.parse import urlsplit
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -89,6 +94,12 @@ def localised_url(path: str, language: str) -> str:
         return translate_url(path, language)
 
 
+def site_link(url_name: str, language: str, fragment: str = "") -> str:
+    """An absolute link to a page of the site, in ``language``, for emails."""
+    with translation.override(language):
+        return settings.SITE_URL + reverse(url_name) + fragment
+
+
 # --- Preferences -------------------------------------------------------------------------
 
 
@@ -126,7 +137,7 @@ def preferences_update(*, actor, user, preferences: dict[str, str]) -> None:
     for key, delivery in preferences.items():
         try:
             category = registry.get_category(key)
-        except Exception:
+        except ImproperlyConfigured:
             errors[key] = _("Unknown category.")
             continue
         if category.transactional:
@@ -294,7 +305,7 @@ def notify_many(
         rows.append(
             Notification(
                 recipient=user,
-                email=person.email if user is None or person.email else "",
+                email=person.email,
                 category=category.key,
                 kind=spec.key,
                 context=stored_context,
@@ -470,9 +481,7 @@ def render_email(notification: Notification, extra: dict) -> EmailMultiAlternati
             if notification.url
             else "",
             "site_url": settings.SITE_URL,
-            "preferences_url": settings.SITE_URL
-            + localised_url("/members/me/profile/", language)
-            + "#notifications",
+            "preferences_url": site_link("members:profile_edit", language, "#notifications"),
             "language": language,
         }
         subject = render_subject(notification, context)
@@ -667,11 +676,10 @@ def digest_deliver(*, user_id: int, mailer: Mailer | None = None) -> str:
                     "recipient": user,
                     "items": items,
                     "site_url": settings.SITE_URL,
-                    "notifications_url": settings.SITE_URL
-                    + localised_url("/notifications/", language),
-                    "preferences_url": settings.SITE_URL
-                    + localised_url("/members/me/profile/", language)
-                    + "#notifications",
+                    "notifications_url": site_link("notifications:list", language),
+                    "preferences_url": site_link(
+                        "members:profile_edit", language, "#notifications"
+                    ),
                     # mail/base.html puts it on <html lang>, as for every other email.
                     "language": language,
                 }
