@@ -12,7 +12,7 @@ from members import services
 from members.models import Membership
 from tests.factories import MembershipFactory, OrganisationFactory
 
-race = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+race = pytest.mark.django_db(transaction=True)
 
 
 def _race(monkeypatch, locking: bool):
