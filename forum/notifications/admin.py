@@ -5,7 +5,7 @@ import json
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -116,20 +116,13 @@ class NotificationAdmin(RecordAdmin):
 
     @admin.display(description=_("context"))
     def context_display(self, obj):
-        try:
-            sensitive = registry.get_kind(obj.kind).sensitive
-        except ImproperlyConfigured:
-            sensitive = False
-        if sensitive:
+        if registry.is_sensitive(obj.kind):
             return _("Hidden: this email contains a personal secret link.")
         return format_html("<pre>{}</pre>", json.dumps(obj.context, indent=2, ensure_ascii=False))
 
     @admin.display(description=_("category"), ordering="category")
     def category_label(self, obj):
-        try:
-            return registry.get_category(obj.category).label
-        except ImproperlyConfigured:  # a category whose app is gone
-            return obj.category
+        return registry.category_label(obj.category)
 
     def has_resend_permission(self, request):
         return request.user.has_perm("notifications.change_notification")

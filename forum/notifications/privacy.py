@@ -1,6 +1,5 @@
 """Notifications in the data export and account deletion (PRODUCT.md 3.5)."""
 
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -8,13 +7,6 @@ from forum.privacy import registry
 
 from . import registry as notification_registry
 from .models import Notification, NotificationPreference
-
-
-def _sensitive(kind: str) -> bool:
-    try:
-        return notification_registry.get_kind(kind).sensitive
-    except ImproperlyConfigured:
-        return False
 
 
 def export_notifications(user) -> dict:
@@ -32,7 +24,7 @@ def export_notifications(user) -> dict:
                 "email_sent_at": n.email_sent_at,
                 "read_at": n.read_at,
                 # A pending password-reset link stays out of a file that may be passed on.
-                "context": {} if _sensitive(n.kind) else n.context,
+                "context": {} if notification_registry.is_sensitive(n.kind) else n.context,
             }
             for n in Notification.objects.filter(recipient=user).order_by("created_at", "pk")
         ],

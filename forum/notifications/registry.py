@@ -97,6 +97,17 @@ def get_category(key: str) -> Category:
         raise ImproperlyConfigured(f"Unknown notification category {key!r}.") from None
 
 
+def category_label(key: str):
+    """The category's label; its key if no app registers it (any more)."""
+    category = _categories.get(key)
+    return category.label if category else key
+
+
+def is_sensitive(kind_key: str) -> bool:
+    kind = _kinds.get(kind_key)
+    return kind is not None and kind.sensitive
+
+
 def categories() -> list[Category]:
     return sorted(_categories.values(), key=lambda c: (c.order, c.key))
 

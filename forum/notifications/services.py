@@ -668,7 +668,7 @@ def digest_deliver(*, user_id: int, mailer: Mailer | None = None) -> str:
                         if row.url
                         else "",
                         "created_at": row.created_at,
-                        "category": registry.get_category(row.category).label,
+                        "category": registry.category_label(row.category),
                     }
                     for row in rows
                 ]

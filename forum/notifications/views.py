@@ -36,7 +36,7 @@ def notification_list(request):
             "notification": n,
             "subject": services.render_subject(n),
             "url": services.localised_url(n.url, language),
-            "category": registry.get_category(n.category).label,
+            "category": registry.category_label(n.category),
         }
         for n in page.object_list
     ]
