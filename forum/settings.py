@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "forum.pages",
     "forum.notifications",
     "members",
+    "research_needs",
+    "events",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +246,16 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-purge-old": {
         "task": "notifications.purge_old",
         "schedule": crontab(hour=3, minute=30),
+    },
+    # Closes needs past their answer deadline and reminds owners 14 days ahead.
+    "research-needs-expire": {
+        "task": "research_needs.expire_due",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    # Reminds confirmed attendees the day before an event (or a day of the forum).
+    "events-send-reminders": {
+        "task": "events.send_reminders",
+        "schedule": crontab(hour=9, minute=0),
     },
 }
 

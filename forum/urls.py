@@ -21,6 +21,8 @@ urlpatterns += i18n_patterns(
     path("accounts/privacy/", include("forum.privacy.urls")),
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
+    path("needs/", include("research_needs.urls")),
+    path("events/", include("events.urls")),
     path("notifications/", include("forum.notifications.urls")),
     path("pages/", include("forum.pages.urls")),
     path("admin/", admin.site.urls),

@@ -6,7 +6,17 @@ from django.views.decorators.http import require_GET
 
 
 def landing(request):
-    return render(request, "forum/landing.html", {})
+    from events.selectors import landing_events
+    from research_needs.selectors import landing_needs
+
+    return render(
+        request,
+        "forum/landing.html",
+        {
+            "landing_events": landing_events(request.user),
+            "landing_needs": landing_needs(request.user),
+        },
+    )
 
 
 @never_cache

@@ -95,6 +95,9 @@ def organisation_detail(request, slug):
     except Organisation.DoesNotExist as exc:
         raise Http404 from exc
     can_see_people = permissions.can_see_people(request.user, organisation)
+    from events.selectors import organisation_page_presence
+    from research_needs.selectors import organisation_page_needs
+
     return render(
         request,
         "members/organisation_detail.html",
@@ -106,6 +109,8 @@ def organisation_detail(request, slug):
             ),
             "can_manage": permissions.can_manage_organisation(request.user, organisation),
             "is_member": permissions.is_member_of(request.user, organisation),
+            "organisation_needs": organisation_page_needs(organisation, request.user),
+            "organisation_events": organisation_page_presence(organisation, request.user),
         },
     )
 
