@@ -44,6 +44,7 @@ DATA_MIGRATIONS = [
     ("members.migrations.0003_organisers_group", "create_group"),
     ("forum.pages.migrations.0002_legal_pages", "seed_pages"),
     ("forum.notifications.migrations.0002_organisers_permissions", "grant"),
+    ("events.migrations.0002_organisers_permissions", "grant"),
 ]
 
 

@@ -111,3 +111,132 @@ def png_bytes(size=(20, 20), colour="green") -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, colour).save(buffer, "PNG")
     return buffer.getvalue()
+
+
+# --- events -----------------------------------------------------------------------------
+
+
+def _in_days(days: int, hour: int = 9):
+    """An aware datetime ``days`` from today at ``hour`` o'clock, Europe/Berlin."""
+    import zoneinfo
+    from datetime import datetime, time
+
+    today = timezone.localdate()
+    return datetime.combine(
+        today + timedelta(days=days), time(hour), tzinfo=zoneinfo.ZoneInfo("Europe/Berlin")
+    )
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A published one-day workshop 30 days from now, open for registration."""
+
+    class Meta:
+        model = "events.Event"
+
+    kind = "workshop"
+    title = factory.Sequence(lambda n: f"Workshop Batterierecycling {n}")
+    slug = factory.Sequence(lambda n: f"workshop-{n}")
+    summary = "Aufbereitung von Lithium-Ionen-Batterien im Harz."
+    description = "Vorträge und Diskussion über Schwarzmasse und Hydrometallurgie."
+    venue_name = "TU Clausthal, Aula"
+    venue_address = "Aulastraße 8\n38678 Clausthal-Zellerfeld"
+    starts_at = factory.LazyFunction(lambda: _in_days(30, 9))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=8))
+    language = "de"
+    status = "published"
+    capacity = None
+    waiting_list = True
+
+    class Params:
+        draft = factory.Trait(status="draft")
+        cancelled = factory.Trait(status="cancelled")
+        past = factory.Trait(starts_at=factory.LazyFunction(lambda: _in_days(-30, 9)))
+        two_days = factory.Trait(
+            kind="forum",
+            ends_at=factory.LazyAttribute(lambda o: o.starts_at + timedelta(days=1, hours=8)),
+        )
+
+
+class RoomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.Room"
+
+    event = factory.SubFactory(EventFactory)
+    name = factory.Sequence(lambda n: f"Raum {n}")
+    capacity = 80
+
+
+class SpeakerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.Speaker"
+
+    event = factory.SubFactory(EventFactory)
+    name = factory.Faker("name", locale="de_DE")
+    organisation = None
+    organisation_name = "Technische Universität Clausthal"
+    bio = "Forscht zur Rückgewinnung kritischer Metalle."
+
+
+class ProgrammeItemFactory(factory.django.DjangoModelFactory):
+    """A talk in the first hour of its event."""
+
+    class Meta:
+        model = "events.ProgrammeItem"
+        skip_postgeneration_save = True
+
+    event = factory.SubFactory(EventFactory)
+    kind = "talk"
+    title = factory.Sequence(lambda n: f"Vortrag {n}: Indium aus Zinkrückständen")
+    abstract = "Wie aus Rückständen der Zinkverhüttung wieder Rohstoffe werden."
+    starts_at = factory.LazyAttribute(lambda o: o.event.starts_at)
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(minutes=30))
+    room = None
+    track = ""
+    capacity = None
+
+    @factory.post_generation
+    def speakers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.speakers.set(extracted)
+
+
+class StandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.Stand"
+
+    event = factory.SubFactory(EventFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    applied_by = None
+    kind = "table"
+    description = "Wir zeigen sensorgestützte Sortierung von Elektronikschrott."
+    needs_power = False
+    status = "applied"
+
+    class Params:
+        confirmed = factory.Trait(status="confirmed", decided_at=factory.LazyFunction(timezone.now))
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A confirmed guest registration (no user)."""
+
+    class Meta:
+        model = "events.Registration"
+
+    event = factory.SubFactory(EventFactory)
+    user = None
+    name = factory.Faker("name", locale="de_DE")
+    email = factory.Sequence(lambda n: f"attendee{n}@example.org")
+    organisation = None
+    organisation_name = "Stadtwerke Goslar"
+    status = "confirmed"
+    language = "de"
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        pending = factory.Trait(status="pending", confirmed_at=None)
+        waitlisted = factory.Trait(
+            status="waitlisted", confirmed_at=None, waitlisted_at=factory.LazyFunction(timezone.now)
+        )
+        cancelled = factory.Trait(
+            status="cancelled", cancelled_at=factory.LazyFunction(timezone.now)
+        )
