@@ -1,4 +1,28 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views, views_files
 
 app_name = "events"
-urlpatterns = []
+urlpatterns = [
+    path("", views.event_list, name="list"),
+    path("mine/", views.my_registrations, name="my_registrations"),
+    path("feeds/<str:token>.ics", views_files.feed, name="feed"),
+    path("registrations/<str:token>/", views.registration_manage, name="registration"),
+    path("registrations/<str:token>/confirm/", views.guest_confirm, name="guest_confirm"),
+    path("check-in/<str:code>/", views.checkin_code, name="checkin_code"),
+    path("<slug:slug>/", views.event_detail, name="detail"),
+    path("<slug:slug>/programme/<int:pk>/", views.item_detail, name="item"),
+    path(
+        "<slug:slug>/programme/<int:pk>/calendar.ics",
+        views_files.item_calendar,
+        name="item_calendar",
+    ),
+    path("<slug:slug>/exhibitors/", views.exhibitors, name="exhibitors"),
+    path("<slug:slug>/attendees/", views.attendees, name="attendees"),
+    path("<slug:slug>/register/", views.register, name="register"),
+    path("<slug:slug>/stand/", views.stand_apply, name="stand_apply"),
+    path("<slug:slug>/check-in/", views.checkin, name="checkin"),
+    path("<slug:slug>/programme.pdf", views_files.programme_pdf, name="programme_pdf"),
+    path("<slug:slug>/calendar.ics", views_files.calendar, name="calendar"),
+    path("<slug:slug>/badges.pdf", views_files.badges_pdf, name="badges_pdf"),
+]
