@@ -18,6 +18,11 @@ A kind's templates are ``<template>_subject.txt``, ``<template>.txt`` and ``<tem
 The subject template is also the line shown in the in-app list, so it must render from the
 stored context alone (no queries); the body templates get the stored context plus whatever
 the kind's ``prepare`` returns at delivery time.
+
+Files travel with an email when ``prepare`` returns them under ``"attachments"``: a list of
+``Attachment``. They are built at delivery time from the database (a calendar file, a QR
+code), never stored in the notification's JSON context. An attachment with a
+``content_id`` is an image the HTML part shows inline (``<img src="cid:...">``).
 """
 
 from __future__ import annotations
@@ -57,6 +62,16 @@ class Kind:
     #: The context holds a secret (a password-reset link): it is hidden in the admin and in
     #: the data export, and emptied once the notification is sent or given up.
     sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes | str
+    mimetype: str
+    #: Set for an image the HTML part shows with ``<img src="cid:<content_id>">``: it is
+    #: sent inline, next to the HTML in a multipart/related part, not as a download.
+    content_id: str = ""
 
 
 _categories: dict[str, Category] = {}
