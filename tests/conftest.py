@@ -45,6 +45,7 @@ DATA_MIGRATIONS = [
     ("forum.pages.migrations.0002_legal_pages", "seed_pages"),
     ("forum.notifications.migrations.0002_organisers_permissions", "grant"),
     ("events.migrations.0002_organisers_permissions", "grant"),
+    ("research_needs.migrations.0002_organisers_permissions", "grant"),
 ]
 
 

@@ -240,3 +240,116 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
         cancelled = factory.Trait(
             status="cancelled", cancelled_at=factory.LazyFunction(timezone.now)
         )
+
+
+# --- research needs ---------------------------------------------------------------------
+
+
+class NeedFactory(factory.django.DjangoModelFactory):
+    """A published public need of a new SME about battery recycling, open for 6 months.
+
+    Pass ``topics=[...]`` to choose topics; without it the need has the battery-recycling
+    topic. Traits: draft, submitted, closed, members_only, anonymous."""
+
+    class Meta:
+        model = "research_needs.Need"
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    created_by = None
+    contact_person = None
+    title = factory.Sequence(lambda n: f"Recycling von Lithium-Ionen-Batterien {n}")
+    summary = "Wir suchen ein Verfahren, um Schwarzmasse aus Batterien sortenrein aufzubereiten."
+    description = (
+        "Unsere Anlage in Goslar zerkleinert jährlich 2.000 t Altbatterien. Die Schwarzmasse "
+        "enthält Kobalt, Nickel und Lithium; wir möchten die Ausbeute erhöhen."
+    )
+    challenge_types = factory.LazyFunction(lambda: ["new_technology"])
+    keywords = factory.LazyFunction(lambda: ["Schwarzmasse", "Hydrometallurgie"])
+    trl_now = 3
+    trl_target = 6
+    cooperation_types = factory.LazyFunction(lambda: ["contract_research"])
+    partner_kinds = factory.LazyFunction(lambda: ["research"])
+    budget_band = "10k_50k"
+    public_funding = True
+    language = "de"
+    visibility = "public"
+    status = "published"
+    submitted_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=3))
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=2))
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=150))
+
+    class Params:
+        draft = factory.Trait(status="draft", submitted_at=None, published_at=None)
+        submitted = factory.Trait(status="submitted", published_at=None)
+        closed = factory.Trait(
+            status="closed", close_reason="withdrawn", closed_at=factory.LazyFunction(timezone.now)
+        )
+        members_only = factory.Trait(visibility="members")
+        anonymous = factory.Trait(visibility="anonymous")
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if not create:
+            return
+        self.topics.set(extracted if extracted is not None else [topic("battery-recycling")])
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    """A submitted answer by a research institution, with its conversation."""
+
+    class Meta:
+        model = "research_needs.Answer"
+        skip_postgeneration_save = True
+
+    need = factory.SubFactory(NeedFactory)
+    organisation = factory.SubFactory(
+        OrganisationFactory,
+        kind=Organisation.Kind.RESEARCH,
+        name=factory.Sequence(lambda n: f"Institut für Aufbereitung {n}"),
+        slug=factory.Sequence(lambda n: f"institut-aufbereitung-{n}"),
+    )
+    created_by = None
+    approach = "Wir laugen die Schwarzmasse selektiv und gewinnen Lithium als Carbonat zurück."
+    competences = "Hydrometallurgie, Laugungsversuche im Technikum"
+    references = "Projekt LiBRec (2023)"
+    cooperation_type = "contract_research"
+    timeframe = "6 Monate"
+    status = "submitted"
+
+    class Params:
+        shortlisted = factory.Trait(status="shortlisted")
+        accepted = factory.Trait(status="accepted", decided_at=factory.LazyFunction(timezone.now))
+        declined = factory.Trait(
+            status="declined",
+            feedback="Passt leider nicht zu unserem Zeitplan.",
+            decided_at=factory.LazyFunction(timezone.now),
+        )
+        withdrawn = factory.Trait(status="withdrawn")
+
+    @factory.post_generation
+    def conversation(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            from research_needs.models import Conversation
+
+            Conversation.objects.get_or_create(answer=self)
+
+
+class ConversationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research_needs.Conversation"
+        django_get_or_create = ("answer",)
+
+    answer = factory.SubFactory(AnswerFactory, conversation=False)
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    """A message from the answering organisation, unread."""
+
+    class Meta:
+        model = "research_needs.Message"
+
+    conversation = factory.SubFactory(ConversationFactory)
+    author = None
+    author_organisation = factory.LazyAttribute(lambda o: o.conversation.answer.organisation)
+    body = "Können wir nächste Woche telefonieren?"
