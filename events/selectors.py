@@ -1,11 +1,193 @@
-"""Queries for events."""
+"""Reads of events, each carrying its joins so pages stay at a constant number of queries
+(PRODUCT.md 6, P1)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from members.permissions import is_organiser
+
+from .models import BERLIN, Event, ProgrammeItem, Registration, SessionSignup, Speaker, Stand
+
+PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
 
 
-def landing_events(user, *, limit: int = 3):
-    """The next published events for the landing page (PRODUCT.md 5)."""
-    return []
+def events_visible_to(user) -> QuerySet[Event]:
+    events = Event.objects.all()
+    if not is_organiser(user):
+        events = events.filter(status__in=PUBLIC_STATUSES)
+    return events
 
 
-def organisation_page_presence(organisation, user):
-    """The organisation's confirmed stands and talks at published events, for its page."""
-    return {"stands": [], "talks": []}
+def event_list(user) -> tuple[list[Event], list[Event]]:
+    """Upcoming (soonest first) and past (latest first) events, with seats taken."""
+    now = timezone.now()
+    events = list(
+        events_visible_to(user)
+        .select_related("host")
+        .annotate(confirmed=Count("registrations", filter=Q(registrations__status="confirmed")))
+        .order_by("starts_at", "pk")
+    )
+    upcoming = [event for event in events if event.ends_at > now]
+    past = [event for event in events if event.ends_at <= now][::-1]
+    return upcoming, past
+
+
+def event_for_page(slug: str, user) -> Event:
+    """Raises Event.DoesNotExist for drafts a user may not see."""
+    return (
+        events_visible_to(user)
+        .select_related("host")
+        .annotate(confirmed=Count("registrations", filter=Q(registrations__status="confirmed")))
+        .get(slug=slug)
+    )
+
+
+def _items_queryset():
+    return ProgrammeItem.objects.select_related("room").prefetch_related(
+        Prefetch(
+            "speakers",
+            queryset=Speaker.objects.select_related("organisation").order_by("name"),
+        )
+    )
+
+
+def programme(event: Event) -> list[ProgrammeItem]:
+    """Items with rooms, speakers and, for sessions with sign-up, seats taken."""
+    return list(
+        _items_queryset()
+        .filter(event=event)
+        .annotate(
+            taken=Count(
+                "signups",
+                filter=Q(
+                    signups__status=SessionSignup.Status.CONFIRMED,
+                    signups__registration__status=Registration.Status.CONFIRMED,
+                ),
+            )
+        )
+        .order_by("starts_at", "room__name", "title", "pk")
+    )
+
+
+def programme_by_day(items: list[ProgrammeItem]) -> list[tuple]:
+    """[(date, [items])] in Europe/Berlin days."""
+    days: OrderedDict = OrderedDict()
+    for item in items:
+        day = timezone.localtime(item.starts_at, BERLIN).date()
+        days.setdefault(day, []).append(item)
+    return list(days.items())
+
+
+def item_for_page(event: Event, pk: int) -> ProgrammeItem:
+    return _items_queryset().get(event=event, pk=pk)
+
+
+def exhibitors(event: Event) -> QuerySet[Stand]:
+    return (
+        Stand.objects.filter(event=event, status=Stand.Status.CONFIRMED)
+        .select_related("organisation")
+        .order_by("number", "organisation__name", "pk")
+    )
+
+
+def signup_sessions(event: Event) -> QuerySet[ProgrammeItem]:
+    """Sessions of the event with their own sign-up."""
+    return event.items.filter(capacity__isnull=False).order_by("starts_at", "title", "pk")
+
+
+def registration_of(user, event: Event) -> Registration | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        Registration.objects.filter(event=event)
+        .filter(Q(user=user) | Q(email=user.email.lower()))
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def attendees(event: Event, user) -> QuerySet[Registration]:
+    """Confirmed attendees; only those who consented unless the user is an organiser."""
+    registrations = Registration.objects.filter(
+        event=event, status=Registration.Status.CONFIRMED
+    ).select_related("organisation")
+    if not is_organiser(user):
+        registrations = registrations.filter(list_consent=True)
+    return registrations.order_by("name", "pk")
+
+
+def my_registrations(user) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(Q(user=user) | Q(email=user.email.lower()))
+        .select_related("event", "organisation")
+        .prefetch_related(
+            Prefetch(
+                "session_signups",
+                queryset=SessionSignup.objects.exclude(
+                    status=SessionSignup.Status.CANCELLED
+                ).select_related("item"),
+            )
+        )
+        .order_by("-event__starts_at", "pk")
+    )
+
+
+def registration_by_token(token: str) -> Registration:
+    """Raises Registration.DoesNotExist."""
+    return (
+        Registration.objects.select_related("event", "organisation")
+        .prefetch_related(
+            Prefetch(
+                "session_signups",
+                queryset=SessionSignup.objects.select_related("item").order_by("item__starts_at"),
+            )
+        )
+        .get(token=token)
+    )
+
+
+def checkin_search(event: Event, q: str, *, limit: int = 50) -> QuerySet[Registration]:
+    registrations = Registration.objects.filter(event=event).exclude(
+        status=Registration.Status.PENDING
+    )
+    q = q.strip()
+    if q:
+        registrations = registrations.filter(
+            Q(name__icontains=q)
+            | Q(email__icontains=q)
+            | Q(organisation_name__icontains=q)
+            | Q(organisation__name__icontains=q)
+        )
+    return registrations.select_related("organisation").order_by("name", "pk")[:limit]
+
+
+def landing_events(user, *, limit: int = 3) -> list[Event]:
+    """The next published events for the landing page (PRODUCT.md 5). One query."""
+    return list(
+        Event.objects.filter(status=Event.Status.PUBLISHED, ends_at__gt=timezone.now()).order_by(
+            "starts_at", "pk"
+        )[:limit]
+    )
+
+
+def organisation_page_presence(organisation, user) -> dict:
+    """The organisation's confirmed stands and talks at published events. Two queries."""
+    published = Event.Status.PUBLISHED
+    stands = list(
+        Stand.objects.filter(
+            organisation=organisation, status=Stand.Status.CONFIRMED, event__status=published
+        )
+        .select_related("event")
+        .order_by("-event__starts_at", "pk")
+    )
+    talks = list(
+        ProgrammeItem.objects.filter(event__status=published, speakers__organisation=organisation)
+        .select_related("event")
+        .distinct()
+        .order_by("-starts_at", "pk")
+    )
+    return {"stands": stands, "talks": talks}

@@ -1,11 +1,455 @@
-"""Thin views of events. Stubs until filled in."""
+"""Thin views of events: parse, check permission (404 for what a user may not see), call a
+selector or a service, render. Invalid forms answer 400 with the user's input kept."""
 
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from members.permissions import membership_of
+
+from . import permissions, selectors, services
+from .forms import CheckinSearchForm, GuestRegistrationForm, RegistrationChoicesForm, StandForm
+from .models import CalendarFeed, Event, ProgrammeItem, Registration, Stand
 
 
-def _stub(*args, **kwargs):
-    raise Http404
+def _render(request, template, context, status=200):
+    """A TemplateResponse, so forum.middleware answers a page with an invalid form with 400."""
+    return TemplateResponse(request, template, context, status=status)
 
 
-event_list = my_registrations = registration_manage = guest_confirm = checkin_code = _stub
-event_detail = item_detail = exhibitors = attendees = register = stand_apply = checkin = _stub
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _event(request, slug) -> Event:
+    try:
+        return selectors.event_for_page(slug, request.user)
+    except Event.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _registration(token) -> Registration:
+    try:
+        return selectors.registration_by_token(token)
+    except Registration.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _staff_only(request):
+    """Anonymous people log in first; accounts without check-in rights see nothing."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not permissions.can_check_in(request.user):
+        raise Http404
+    return None
+
+
+# --- Public pages ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+def event_list(request):
+    upcoming, past = selectors.event_list(request.user)
+    return _render(request, "events/event_list.html", {"upcoming": upcoming, "past": past})
+
+
+@require_http_methods(["GET", "HEAD"])
+def event_detail(request, slug):
+    event = _event(request, slug)
+    items = selectors.programme(event)
+    registration = selectors.registration_of(request.user, event)
+    return _render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "days": selectors.programme_by_day(items),
+            "registration": registration,
+            "seats_left": None
+            if event.capacity is None
+            else max(event.capacity - event.confirmed, 0),
+            "registration_state": event.registration_state(),
+            "can_see_attendees": permissions.can_see_attendee_list(
+                request.user, event, registration
+            ),
+            "can_apply_for_stand": permissions.can_apply_for_stand(request.user, event),
+            "can_check_in": permissions.can_check_in(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def item_detail(request, slug, pk):
+    event = _event(request, slug)
+    try:
+        item = selectors.item_for_page(event, pk)
+    except ProgrammeItem.DoesNotExist as exc:
+        raise Http404 from exc
+    return _render(request, "events/item_detail.html", {"event": event, "item": item})
+
+
+@require_http_methods(["GET", "HEAD"])
+def exhibitors(request, slug):
+    event = _event(request, slug)
+    return _render(
+        request,
+        "events/exhibitors.html",
+        {"event": event, "stands": list(selectors.exhibitors(event))},
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def attendees(request, slug):
+    """PRODUCT.md 4: confirmed attendees see those who consented; organisers see all."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    event = _event(request, slug)
+    registration = selectors.registration_of(request.user, event)
+    if not permissions.can_see_attendee_list(request.user, event, registration):
+        raise Http404
+    return _render(
+        request,
+        "events/attendees.html",
+        {"event": event, "attendees": list(selectors.attendees(event, request.user))},
+    )
+
+
+# --- Registration --------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def register(request, slug):
+    event = _event(request, slug)
+    user = request.user
+    is_member = user.is_authenticated
+    existing = selectors.registration_of(user, event) if is_member else None
+    if existing is not None and existing.is_active:
+        messages.info(request, _("You are already registered for this event."))
+        return redirect(existing.get_absolute_url())
+    sessions = list(selectors.signup_sessions(event))
+    form_class = RegistrationChoicesForm if is_member else GuestRegistrationForm
+    data = request.POST if request.method == "POST" else None
+    form = form_class(data, event=event, sessions=sessions)
+    state = event.registration_state()
+    if form.is_bound and form.is_valid():
+        extra = {}
+        if not is_member:
+            extra = {
+                "name": form.cleaned_data["name"],
+                "email": form.cleaned_data["email"],
+                "organisation_name": form.cleaned_data["organisation_name"],
+            }
+        try:
+            registration, created = services.registration_create(
+                event=event,
+                actor=user if is_member else None,
+                language=get_language(),
+                **extra,
+                **form.choices(),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if is_member:
+                messages.success(request, _status_message(registration))
+                return redirect(registration.get_absolute_url())
+            return _render(
+                request,
+                "events/register_check_mail.html",
+                {"event": event, "email": registration.email, "created": created},
+            )
+    elif form.is_bound and state != "open":
+        form.add_error(None, _("Registration is not open."))
+    return _render(
+        request,
+        "events/register.html",
+        {
+            "event": event,
+            "form": form,
+            "registration_state": state,
+            "is_member": is_member,
+            "membership": getattr(user, "_membership_cache", None) if is_member else None,
+            "seats_left": None
+            if event.capacity is None
+            else max(event.capacity - event.confirmed, 0),
+        },
+    )
+
+
+def _status_message(registration: Registration) -> str:
+    if registration.status == Registration.Status.CONFIRMED:
+        return _("You are registered. We have sent you a confirmation by email.")
+    if registration.status == Registration.Status.WAITLISTED:
+        return _(
+            "The event is fully booked, so you are on the waiting list. We will tell you "
+            "by email as soon as a place becomes free."
+        )
+    return _("Please confirm your email address with the link we have sent you.")
+
+
+@require_http_methods(["GET", "HEAD"])
+def guest_confirm(request, token):
+    """The link in the guest's email. Opening it twice shows the same result."""
+    registration = _registration(token)
+    try:
+        registration, changed = services.guest_confirm(registration=registration)
+    except ValidationError as exc:
+        return _render(
+            request,
+            "events/registration_problem.html",
+            {"registration": registration, "event": registration.event, "errors": exc.messages},
+            status=409,
+        )
+    if changed:
+        messages.success(request, _status_message(registration))
+    return redirect(registration.get_absolute_url())
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def registration_manage(request, token):
+    """The attendee's own page behind the unguessable token: details, changes, cancel."""
+    registration = _registration(token)
+    event = registration.event
+    sessions = list(selectors.signup_sessions(event))
+    editable = registration.is_active and not event.is_cancelled and not event.is_past
+    form = None
+    if editable:
+        chosen = [
+            signup.item_id
+            for signup in registration.session_signups.all()
+            if signup.status != "cancelled"
+        ]
+        initial = {
+            "days": [day.isoformat() for day in (registration.days or event.days())],
+            "sessions": chosen,
+            "dietary_needs": registration.dietary_needs,
+            "accessibility_needs": registration.accessibility_needs,
+            "list_consent": registration.list_consent,
+        }
+        update = request.method == "POST" and request.POST.get("action") == "update"
+        form = RegistrationChoicesForm(
+            request.POST if update else None, event=event, sessions=sessions, initial=initial
+        )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "cancel":
+            services.registration_cancel(registration=registration, actor=request.user)
+            messages.success(request, _("Your registration is cancelled."))
+            return redirect(registration.get_absolute_url())
+        if action == "update" and form is not None:
+            if form.is_valid():
+                try:
+                    services.registration_update(
+                        registration=registration, actor=request.user, **form.choices()
+                    )
+                except ValidationError as exc:
+                    _add_errors(form, exc)
+                else:
+                    messages.success(request, _("Your changes are saved."))
+                    return redirect(registration.get_absolute_url())
+        elif action not in ("cancel", "update"):
+            return _render(
+                request,
+                "events/registration_problem.html",
+                {
+                    "registration": registration,
+                    "event": event,
+                    "errors": [_("This registration can no longer be changed.")],
+                },
+                status=400,
+            )
+    return _render(
+        request,
+        "events/registration_manage.html",
+        {
+            "registration": registration,
+            "event": event,
+            "form": form,
+            "signups": [
+                signup
+                for signup in registration.session_signups.all()
+                if signup.status != "cancelled"
+            ],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def my_registrations(request):
+    if request.method == "POST" and request.POST.get("action") in ("feed", "renew"):
+        if request.POST["action"] == "renew":
+            services.calendar_feed_renew(user=request.user)
+            messages.success(request, _("Your calendar has a new address; the old one is void."))
+        else:
+            services.calendar_feed_for(user=request.user)
+        return redirect("events:my_registrations")
+    if request.method == "POST":
+        raise Http404
+    registrations = list(selectors.my_registrations(request.user))
+    feed = getattr(request.user, "calendar_feed", None) if _has_feed(request.user) else None
+    return _render(
+        request,
+        "events/my_registrations.html",
+        {
+            "registrations": registrations,
+            "upcoming": [r for r in registrations if not r.event.is_past],
+            "past": [r for r in registrations if r.event.is_past],
+            "feed": feed,
+            "feed_url": request.build_absolute_uri(feed.get_absolute_url()) if feed else "",
+        },
+    )
+
+
+def _has_feed(user) -> bool:
+    try:
+        return user.calendar_feed is not None
+    except CalendarFeed.DoesNotExist:
+        return False
+
+
+# --- Stands --------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def stand_apply(request, slug):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    event = _event(request, slug)
+    membership = membership_of(request.user)
+    if membership is None:
+        raise Http404
+    existing = (
+        Stand.objects.filter(event=event, organisation=membership.organisation)
+        .exclude(status=Stand.Status.DECLINED)
+        .first()
+    )
+    form = None
+    if existing is None and permissions.can_apply_for_stand(request.user, event):
+        form = StandForm(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            try:
+                services.stand_apply(event=event, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            else:
+                messages.success(
+                    request,
+                    _("Thank you. The organisers will tell you by email when they have decided."),
+                )
+                return redirect("events:stand_apply", slug=event.slug)
+    elif request.method == "POST":
+        return _render(
+            request,
+            "events/stand_apply.html",
+            {
+                "event": event,
+                "form": None,
+                "stand": existing,
+                "organisation": membership.organisation,
+            },
+            status=409,
+        )
+    return _render(
+        request,
+        "events/stand_apply.html",
+        {
+            "event": event,
+            "form": form,
+            "stand": existing,
+            "organisation": membership.organisation,
+        },
+    )
+
+
+# --- Check-in ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def checkin(request, slug):
+    denied = _staff_only(request)
+    if denied:
+        return denied
+    event = _event(request, slug)
+    if request.method == "POST":
+        registration = get_object_or_404(
+            Registration, event=event, pk=request.POST.get("registration") or 0
+        )
+        _check_in(request, registration)
+        url = reverse("events:checkin", kwargs={"slug": event.slug})
+        q = request.POST.get("q", "")
+        return redirect(f"{url}?{urlencode({'q': q})}" if q else url)
+    form = CheckinSearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
+    results = list(selectors.checkin_search(event, q)) if q else []
+    counts = event.registrations.filter(status=Registration.Status.CONFIRMED).aggregate(
+        confirmed=Count("pk"), arrived=Count("pk", filter=Q(checked_in_at__isnull=False))
+    )
+    return _render(
+        request,
+        "events/checkin.html",
+        {"event": event, "form": form, "q": q, "results": results, "counts": counts},
+    )
+
+
+def _check_in(request, registration: Registration) -> None:
+    try:
+        registration, now = services.registration_check_in(
+            registration=registration, actor=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return
+    if now:
+        messages.success(request, _("%(name)s is checked in.") % {"name": registration.name})
+    else:
+        messages.info(
+            request,
+            _("%(name)s was already checked in at %(time)s.")
+            % {
+                "name": registration.name,
+                "time": _local_time(registration.checked_in_at),
+            },
+        )
+
+
+def _local_time(value) -> str:
+    return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def checkin_code(request, code):
+    """Opened from the QR code on the attendee's email or badge."""
+    denied = _staff_only(request)
+    if denied:
+        return denied
+    registration = get_object_or_404(
+        Registration.objects.select_related("event", "organisation"), checkin_code=code
+    )
+    if request.method == "POST":
+        _check_in(request, registration)
+        return redirect("events:checkin_code", code=code)
+    return _render(
+        request,
+        "events/checkin_code.html",
+        {"registration": registration, "event": registration.event},
+    )
