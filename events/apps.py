@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Events")
+
+    def ready(self):
+        from events.notifications import register_notifications
+        from events.privacy import register_privacy
+
+        register_privacy()
+        register_notifications()
