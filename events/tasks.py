@@ -1,18 +1,42 @@
-"""Celery tasks of events (owned by the documents/emails helper). Stubs until filled in."""
+"""Celery tasks of events: thin wrappers, integer ids in, the work in pdf.py and
+notifications.py. An event deleted meanwhile ends the task quietly."""
+
+from __future__ import annotations
 
 from celery import shared_task
+from django.utils.dateparse import parse_datetime
+
+from . import notifications, pdf
+from .models import Event
 
 
 @shared_task(name="events.send_reminders")
-def send_reminders():
-    return 0
+def send_reminders() -> int:
+    return notifications.reminders_send()
 
 
 @shared_task(name="events.build_programme_pdf")
-def build_programme_pdf(event_id):
-    return None
+def build_programme_pdf(event_id: int, requested_at: str | None = None) -> str | None:
+    """Builds and stores the programme PDF. ``requested_at`` (set by the automatic rebuild
+    after programme changes, signals.py) skips the build when one that started after the
+    request has already been stored, and skips drafts; the admin action passes none and
+    always builds."""
+    event = Event.objects.filter(pk=int(event_id)).first()
+    if event is None:
+        return None
+    if requested_at:
+        requested = parse_datetime(requested_at)
+        if event.status == Event.Status.DRAFT:
+            return None
+        built = event.programme_pdf_built_at
+        if built is not None and requested is not None and built >= requested:
+            return event.programme_pdf.name
+    return pdf.programme_pdf_build(event).programme_pdf.name
 
 
 @shared_task(name="events.build_badges")
-def build_badges(event_id):
-    return None
+def build_badges(event_id: int) -> str | None:
+    event = Event.objects.filter(pk=int(event_id)).first()
+    if event is None:
+        return None
+    return pdf.badges_pdf_build(event).badges_pdf.name

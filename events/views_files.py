@@ -1,25 +1,111 @@
-"""Downloads of events: programme and badge PDFs, calendars (owned by the documents helper).
+"""Downloads of events: the programme and badge PDFs and the calendars (PRODUCT.md 3.3).
 
-Stubs until filled in; the URL names are fixed in events/urls.py."""
+Drafts answer 404 like their pages (only organisers see them). The programme PDF served is
+the latest stored build; when none exists yet (a new event, or the file went missing) the
+first request builds it at once, so the public link never leads to an error page, and
+every later request gets the stored file. Badges are for organisers only: others get a 404,
+visitors who are not logged in go to the login page first.
+"""
 
-from django.http import Http404
+from __future__ import annotations
+
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.views.decorators.http import require_safe
+
+from members.permissions import is_organiser
+
+from . import calendars, pdf, selectors
+from .models import CalendarFeed, Event, ProgrammeItem, Registration, SessionSignup, Speaker
 
 
+def _event(request, slug: str) -> Event:
+    try:
+        return selectors.events_visible_to(request.user).get(slug=slug)
+    except Event.DoesNotExist:
+        raise Http404 from None
+
+
+def _stored(field) -> bool:
+    return bool(field.name) and field.storage.exists(field.name)
+
+
+def _pdf_response(field, filename: str) -> FileResponse:
+    response = FileResponse(field.open("rb"), content_type="application/pdf", filename=filename)
+    # Inline: browsers show the PDF; the name is used when it is saved.
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _calendar_response(data: bytes, filename: str, *, private: bool = False) -> HttpResponse:
+    response = HttpResponse(data, content_type=calendars.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if private:
+        # A secret address: not kept by shared caches, not indexed.
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_safe
 def programme_pdf(request, slug):
-    raise Http404
+    event = _event(request, slug)
+    if not _stored(event.programme_pdf):
+        event = pdf.programme_pdf_build(event)
+    return _pdf_response(event.programme_pdf, f"{event.slug}-programme.pdf")
 
 
-def calendar(request, slug):
-    raise Http404
-
-
-def item_calendar(request, slug, pk):
-    raise Http404
-
-
-def feed(request, token):
-    raise Http404
-
-
+@require_safe
 def badges_pdf(request, slug):
-    raise Http404
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_organiser(request.user):
+        raise Http404
+    event = _event(request, slug)
+    if not _stored(event.badges_pdf):
+        event = pdf.badges_pdf_build(event)
+    return _pdf_response(event.badges_pdf, f"{event.slug}-badges.pdf")
+
+
+@require_safe
+def calendar(request, slug):
+    event = _event(request, slug)
+    data = calendars.event_calendar(event, selectors.programme(event))
+    return _calendar_response(data, f"{event.slug}.ics")
+
+
+@require_safe
+def item_calendar(request, slug, pk):
+    event = _event(request, slug)
+    try:
+        item = selectors.item_for_page(event, pk)
+    except ProgrammeItem.DoesNotExist:
+        raise Http404 from None
+    item.event = event
+    return _calendar_response(calendars.item_calendar(item), f"{event.slug}-{item.pk}.ics")
+
+
+def _feed_registrations(user):
+    sessions = SessionSignup.objects.filter(status=SessionSignup.Status.CONFIRMED).select_related(
+        "item", "item__room"
+    )
+    speakers = Speaker.objects.select_related("organisation").order_by("name")
+    return (
+        Registration.objects.filter(Q(user=user) | Q(email=user.email.lower()))
+        .select_related("event")
+        .prefetch_related(
+            Prefetch("session_signups", queryset=sessions),
+            Prefetch("session_signups__item__speakers", queryset=speakers),
+        )
+        .order_by("event__starts_at", "pk")
+    )
+
+
+@require_safe
+def feed(request, token):
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    data = calendars.personal_feed(_feed_registrations(feed.user))
+    return _calendar_response(data, "events.ics", private=True)

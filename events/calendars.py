@@ -1,0 +1,203 @@
+"""iCalendar files of events (PRODUCT.md 3.3, "Calendars"), made with icalendar.
+
+Every time carries TZID=Europe/Berlin with its VTIMEZONE, so a calendar shows the local time
+of the venue whatever the reader's zone. UIDs are stable (``event-<pk>@<host>``,
+``item-<pk>@<host>``): a client that imports a file twice or subscribes to the feed updates
+its entries instead of doubling them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import icalendar
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import BERLIN, Event, ProgrammeItem, Registration, SessionSignup
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+PRODID = "-//Innovationsforum Recyclingregion Harz//Events//DE"
+
+
+def _host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def event_uid(event: Event, day=None) -> str:
+    suffix = f"-{day:%Y%m%d}" if day else ""
+    return f"event-{event.pk}{suffix}@{_host()}"
+
+
+def item_uid(item: ProgrammeItem) -> str:
+    return f"item-{item.pk}@{_host()}"
+
+
+def _berlin(value: datetime) -> datetime:
+    return timezone.localtime(value, BERLIN)
+
+
+def _one_line(text: str) -> str:
+    return ", ".join(line.strip() for line in (text or "").splitlines() if line.strip())
+
+
+def _venue(event: Event) -> str:
+    return ", ".join(part for part in [event.venue_name, _one_line(event.venue_address)] if part)
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _status(event: Event, tentative: bool = False) -> str:
+    if event.status == Event.Status.CANCELLED:
+        return "CANCELLED"
+    return "TENTATIVE" if tentative else "CONFIRMED"
+
+
+def _calendar(name: str, *, method: str = "") -> icalendar.Calendar:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method)
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/Berlin")
+    return calendar
+
+
+def _finish(calendar: icalendar.Calendar) -> bytes:
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def _event_component(
+    event: Event, *, start=None, end=None, day=None, tentative=False
+) -> icalendar.Event:
+    component = icalendar.Event()
+    component.add("uid", event_uid(event, day))
+    component.add("dtstamp", event.updated_at or timezone.now())
+    component.add("dtstart", _berlin(start or event.starts_at))
+    component.add("dtend", _berlin(end or event.ends_at))
+    component.add("summary", event.title)
+    description = "\n\n".join(part for part in [event.summary, event.description] if part)
+    if description:
+        component.add("description", description)
+    component.add("location", _venue(event))
+    component.add("url", _absolute(event.get_absolute_url()))
+    component.add("status", _status(event, tentative))
+    return component
+
+
+def _speaker_line(item: ProgrammeItem) -> str:
+    names = [
+        f"{speaker.name} ({speaker.affiliation})" if speaker.affiliation else speaker.name
+        for speaker in item.speakers.all()
+    ]
+    return ", ".join(names)
+
+
+def _item_component(item: ProgrammeItem, event: Event) -> icalendar.Event:
+    component = icalendar.Event()
+    component.add("uid", item_uid(item))
+    component.add("dtstamp", event.updated_at or timezone.now())
+    component.add("dtstart", _berlin(item.starts_at))
+    component.add("dtend", _berlin(item.ends_at))
+    component.add("summary", f"{item.title} ({event.title})")
+    parts = [item.abstract]
+    speakers = _speaker_line(item)
+    if speakers:
+        parts.append(_("Speakers: %(names)s") % {"names": speakers})
+    description = "\n\n".join(part for part in parts if part)
+    if description:
+        component.add("description", description)
+    location = ", ".join(
+        part for part in [item.room.name if item.room else "", _venue(event)] if part
+    )
+    component.add("location", location)
+    component.add("url", _absolute(item.get_absolute_url()))
+    component.add("categories", [item.get_kind_display()])
+    component.add("status", _status(event))
+    return component
+
+
+def event_calendar(event: Event, items: Iterable[ProgrammeItem]) -> bytes:
+    """The event and every programme item (items with ``room`` and ``speakers`` loaded)."""
+    calendar = _calendar(event.title)
+    calendar.add_component(_event_component(event))
+    for item in items:
+        calendar.add_component(_item_component(item, event))
+    return _finish(calendar)
+
+
+def item_calendar(item: ProgrammeItem) -> bytes:
+    calendar = _calendar(item.title)
+    calendar.add_component(_item_component(item, item.event))
+    return _finish(calendar)
+
+
+def _registration_components(registration: Registration, *, tentative=False):
+    """The event as the person attends it: the whole event, or one entry per chosen day of
+    a multi-day event (from the event's start to its end time on that day)."""
+    event = registration.event
+    days = sorted(registration.days) if event.is_multi_day else []
+    if not days:
+        yield _event_component(event, tentative=tentative)
+        return
+    start, end = _berlin(event.starts_at), _berlin(event.ends_at)
+    for day in days:
+        day_start = datetime.combine(day, start.time(), tzinfo=BERLIN)
+        day_end = datetime.combine(day, end.time(), tzinfo=BERLIN)
+        if day_end <= day_start:
+            continue
+        yield _event_component(event, start=day_start, end=day_end, day=day, tentative=tentative)
+
+
+def _confirmed_sessions(registration: Registration) -> list[SessionSignup]:
+    return [
+        signup
+        for signup in registration.session_signups.all()
+        if signup.status == SessionSignup.Status.CONFIRMED
+    ]
+
+
+def registration_calendar(registration: Registration) -> bytes:
+    """For the confirmation email: the event (or the chosen days) and the person's workshop
+    sessions. METHOD:PUBLISH lets mail clients offer "add to calendar"."""
+    event = registration.event
+    calendar = _calendar(event.title, method="PUBLISH")
+    for component in _registration_components(registration):
+        calendar.add_component(component)
+    for signup in _confirmed_sessions(registration):
+        calendar.add_component(_item_component(signup.item, event))
+    return _finish(calendar)
+
+
+def personal_feed(registrations: Iterable[Registration]) -> bytes:
+    """A user's subscribed calendar: confirmed registrations (waitlisted ones as tentative)
+    and confirmed workshop sessions. A cancelled event stays in it as STATUS:CANCELLED, so a
+    subscribed calendar shows the cancellation instead of silently dropping the entry."""
+    calendar = _calendar(_("My events at the Innovation Forum Harz"))
+    # Subscribing clients look again every few hours (Outlook, Apple: X-PUBLISHED-TTL).
+    calendar.add("x-published-ttl", "PT6H")
+    for registration in registrations:
+        event = registration.event
+        if event.status == Event.Status.DRAFT:
+            continue
+        if registration.status == Registration.Status.CONFIRMED:
+            components = list(_registration_components(registration))
+            sessions = _confirmed_sessions(registration)
+        elif registration.status == Registration.Status.WAITLISTED:
+            components = list(_registration_components(registration, tentative=True))
+            sessions = []
+        else:
+            continue
+        for component in components:
+            calendar.add_component(component)
+        for signup in sessions:
+            calendar.add_component(_item_component(signup.item, event))
+    return _finish(calendar)
