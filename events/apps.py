@@ -9,6 +9,8 @@ class EventsConfig(AppConfig):
     def ready(self):
         from events.notifications import register_notifications
         from events.privacy import register_privacy
+        from events.signals import connect as connect_signals
 
         register_privacy()
         register_notifications()
+        connect_signals()  # debounced programme PDF rebuilds (events/signals.py)
