@@ -10,7 +10,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -111,6 +111,7 @@ class Need(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         EXPIRED = "expired", _("Expired")
         NO_ANSWER = "no_answer", _("No suitable answer")
+        REJECTED = "rejected", _("Rejected by the moderators")
 
     organisation = models.ForeignKey(
         Organisation,
@@ -135,8 +136,14 @@ class Need(models.Model):
         related_name="needs_contact",
     )
     title = models.CharField(_("title"), max_length=TITLE_MAX)
-    summary = models.TextField(_("summary"), max_length=SUMMARY_MAX)
-    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX)
+    summary = models.TextField(
+        _("summary"), max_length=SUMMARY_MAX, validators=[MaxLengthValidator(SUMMARY_MAX)]
+    )
+    description = models.TextField(
+        _("description"),
+        max_length=DESCRIPTION_MAX,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX)],
+    )
     challenge_types = ArrayField(
         models.CharField(max_length=20, choices=ChallengeType.choices),
         verbose_name=_("challenge types"),
@@ -185,7 +192,9 @@ class Need(models.Model):
     close_reason = models.CharField(
         _("reason for closing"), max_length=12, choices=CloseReason.choices, blank=True
     )
-    moderation_comment = models.TextField(_("moderation comment"), max_length=2000, blank=True)
+    moderation_comment = models.TextField(
+        _("moderation comment"), max_length=2000, validators=[MaxLengthValidator(2000)], blank=True
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -264,6 +273,14 @@ class Need(models.Model):
         return self.visibility == self.Visibility.ANONYMOUS
 
     @property
+    def was_published(self) -> bool:
+        """Published needs, and closed ones that had been published, are visible to others."""
+        return self.published_at is not None and self.status in (
+            self.Status.PUBLISHED,
+            self.Status.CLOSED,
+        )
+
+    @property
     def is_open(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
@@ -327,9 +344,18 @@ class Answer(models.Model):
         blank=True,
         related_name="needs_answers",
     )
-    approach = models.TextField(_("approach"), max_length=APPROACH_MAX)
-    competences = models.TextField(_("relevant competences"), max_length=2000, blank=True)
-    references = models.TextField(_("references"), max_length=2000, blank=True)
+    approach = models.TextField(
+        _("approach"), max_length=APPROACH_MAX, validators=[MaxLengthValidator(APPROACH_MAX)]
+    )
+    competences = models.TextField(
+        _("relevant competences"),
+        max_length=2000,
+        validators=[MaxLengthValidator(2000)],
+        blank=True,
+    )
+    references = models.TextField(
+        _("references"), max_length=2000, validators=[MaxLengthValidator(2000)], blank=True
+    )
     cooperation_type = models.CharField(
         _("proposed cooperation"), max_length=20, choices=CooperationType.choices
     )
@@ -337,7 +363,9 @@ class Answer(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
     )
-    feedback = models.TextField(_("feedback"), max_length=2000, blank=True)
+    feedback = models.TextField(
+        _("feedback"), max_length=2000, validators=[MaxLengthValidator(2000)], blank=True
+    )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -410,7 +438,9 @@ class Message(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    body = models.TextField(_("message"), max_length=MESSAGE_MAX)
+    body = models.TextField(
+        _("message"), max_length=MESSAGE_MAX, validators=[MaxLengthValidator(MESSAGE_MAX)]
+    )
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
 

@@ -1,11 +1,252 @@
-"""Queries for research needs. Every selector filters by what the given user may see."""
+"""Queries for research needs. Every selector filters by what the given user may see and
+carries the joins its page needs, so pages stay at a constant number of queries (P1)."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.fields import BooleanField
+from django.http import Http404
+
+from members.models import Topic
+from members.permissions import is_organiser
+
+from .models import Answer, Conversation, Message, Need
+from .permissions import organisation_of
+
+SEARCH_CONFIG = "german"
+SORTS = ("relevance", "newest", "deadline")
+STATUS_FILTERS = ("open", "closed", "all")
+
+
+def _was_published() -> Q:
+    return Q(published_at__isnull=False, status__in=[Need.Status.PUBLISHED, Need.Status.CLOSED])
+
+
+def _topics_prefetch() -> Prefetch:
+    return Prefetch("topics", queryset=Topic.objects.order_by("position", "slug"))
+
+
+def visible_needs(user) -> QuerySet[Need]:
+    """Every need the user may at least see the title and summary of (PRODUCT.md 4), with
+    the organisation joined, topics prefetched and ``poster_revealed``: whether the viewer
+    may know who posted it (always, except anonymous needs for other organisations until
+    the poster accepts their answer)."""
+    needs = Need.objects.select_related("organisation").prefetch_related(_topics_prefetch())
+    if is_organiser(user):
+        return needs.annotate(poster_revealed=Value(True, output_field=BooleanField()))
+    organisation = organisation_of(user)
+    if organisation is None:
+        return needs.filter(_was_published(), visibility=Need.Visibility.PUBLIC).annotate(
+            poster_revealed=Value(True, output_field=BooleanField())
+        )
+    accepted = Answer.objects.filter(
+        need=OuterRef("pk"), organisation=organisation, status=Answer.Status.ACCEPTED
+    )
+    return needs.filter(_was_published() | Q(organisation=organisation)).annotate(
+        poster_revealed=Q(organisation=organisation)
+        | ~Q(visibility=Need.Visibility.ANONYMOUS)
+        | Exists(accepted)
+    )
+
+
+def need_for_viewer(user, pk) -> Need:
+    """The need if the user may see it; Http404 (a subclass-free 404) otherwise."""
+    try:
+        return visible_needs(user).get(pk=pk)
+    except (Need.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def search_needs(
+    user,
+    *,
+    q: str = "",
+    topic=None,
+    challenge=None,
+    cooperation=None,
+    trl=None,
+    org_kind=None,
+    federal_state=None,
+    status=None,
+    sort: str = "relevance",
+) -> QuerySet[Need]:
+    """Full-text search (German stemming, websearch syntax, title > summary/keywords >
+    description) with filters over the needs the user may see.
+
+    ``status``: None or "open" for published needs, "closed" for closed ones that had been
+    published, "all" for both. ``trl``: needs whose range from now to aimed-at covers that
+    level. ``topic``: a Topic, its pk or slug. Filtering by the organisation's kind or
+    federal state leaves out anonymous needs the viewer may not attribute, so a filter can
+    never narrow down who posted one. With ``q``, each need carries ``rank``."""
+    needs = visible_needs(user)
+    if status in (None, "", "open"):
+        needs = needs.filter(status=Need.Status.PUBLISHED)
+    elif status == "closed":
+        needs = needs.filter(_was_published(), status=Need.Status.CLOSED)
+    elif status == "all":
+        needs = needs.filter(_was_published())
+    else:
+        needs = needs.none()
+    if topic:
+        if isinstance(topic, Topic):
+            needs = needs.filter(topics=topic)
+        elif isinstance(topic, int) or str(topic).isdigit():
+            needs = needs.filter(topics__pk=int(topic))
+        else:
+            needs = needs.filter(topics__slug=topic)
+    if challenge:
+        needs = needs.filter(challenge_types__contains=[challenge])
+    if cooperation:
+        needs = needs.filter(cooperation_types__contains=[cooperation])
+    if trl:
+        needs = needs.filter(trl_now__lte=int(trl), trl_target__gte=int(trl))
+    if org_kind or federal_state:
+        if org_kind:
+            needs = needs.filter(organisation__kind=org_kind)
+        if federal_state:
+            needs = needs.filter(organisation__federal_state=federal_state)
+        needs = needs.filter(poster_revealed=True)
+    q = (q or "").strip()
+    if q:
+        query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
+        needs = needs.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query)
+        )
+    if sort == "deadline":
+        return needs.order_by("deadline", "-pk")
+    if sort == "relevance" and q:
+        return needs.order_by("-rank", "-published_at", "-pk")
+    return needs.order_by(F("published_at").desc(nulls_last=True), "-pk")
 
 
 def landing_needs(user, *, limit: int = 6):
-    """The newest public needs for the landing page (PRODUCT.md 5)."""
-    return []
+    """The newest public needs for the landing page (PRODUCT.md 5): two queries."""
+    return list(
+        Need.objects.filter(status=Need.Status.PUBLISHED, visibility=Need.Visibility.PUBLIC)
+        .select_related("organisation")
+        .prefetch_related(_topics_prefetch())
+        .order_by("-published_at", "-pk")[:limit]
+    )
 
 
-def organisation_page_needs(organisation, user):
-    """The organisation's needs the viewer may see, for its profile page."""
-    return []
+def organisation_page_needs(organisation, user, *, limit: int = 10):
+    """The organisation's open needs the viewer may see, for its profile page: two queries.
+    Anonymous needs never appear there except for the organisation itself and organisers,
+    since listing them on the page would name the poster."""
+    needs = visible_needs(user).filter(organisation=organisation, status=Need.Status.PUBLISHED)
+    mine = organisation_of(user)
+    if not (is_organiser(user) or (mine is not None and mine.pk == organisation.pk)):
+        needs = needs.exclude(visibility=Need.Visibility.ANONYMOUS)
+    return list(needs.order_by("-published_at", "-pk")[:limit])
+
+
+def moderation_queue() -> QuerySet[Need]:
+    """Submitted needs, the oldest submission first."""
+    return (
+        Need.objects.filter(status=Need.Status.SUBMITTED)
+        .select_related("organisation", "created_by")
+        .prefetch_related(_topics_prefetch())
+        .order_by("submitted_at", "pk")
+    )
+
+
+def organisation_needs(organisation) -> QuerySet[Need]:
+    """All needs of one organisation with answer counts, for its "mine" page."""
+    return (
+        Need.objects.filter(organisation=organisation)
+        .prefetch_related(_topics_prefetch())
+        .annotate(
+            answer_count=Count(
+                "answers", filter=Q(answers__status__in=Answer.ACTIVE), distinct=True
+            )
+        )
+        .order_by(F("published_at").desc(nulls_first=True), "-created_at")
+    )
+
+
+def _unread_for(organisation):
+    return Count(
+        "conversation__messages",
+        filter=Q(conversation__messages__read_at__isnull=True)
+        & ~Q(conversation__messages__author_organisation=organisation),
+        distinct=True,
+    )
+
+
+def organisation_answers(organisation) -> QuerySet[Answer]:
+    """The answers an organisation has given, with unread message counts."""
+    return (
+        Answer.objects.filter(organisation=organisation)
+        .select_related("need", "need__organisation", "conversation")
+        .annotate(
+            unread=_unread_for(organisation),
+            poster_revealed=~Q(need__visibility=Need.Visibility.ANONYMOUS)
+            | Q(status=Answer.Status.ACCEPTED),
+        )
+        .order_by("-created_at")
+    )
+
+
+def answers_for_need(need, user) -> QuerySet[Answer]:
+    """What the viewer may see of a need's answers: all of them for the owning organisation
+    and organisers; only their own organisation's for anyone else."""
+    answers = (
+        Answer.objects.filter(need=need)
+        .select_related("organisation", "created_by", "conversation")
+        .prefetch_related("attachments")
+        .order_by("-created_at")
+    )
+    mine = organisation_of(user)
+    if is_organiser(user) or (mine is not None and mine.pk == need.organisation_id):
+        if mine is not None:
+            answers = answers.annotate(unread=_unread_for(mine))
+        return answers
+    if mine is None:
+        return answers.none()
+    return answers.filter(organisation=mine).annotate(unread=_unread_for(mine))
+
+
+def conversation_for_viewer(user, pk) -> Conversation:
+    """The conversation if the viewer belongs to one of its two organisations or is an
+    organiser; Http404 otherwise."""
+    conversation = (
+        Conversation.objects.select_related(
+            "answer",
+            "answer__organisation",
+            "answer__need",
+            "answer__need__organisation",
+            "answer__created_by",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if conversation is None:
+        raise Http404
+    from .permissions import can_read_conversation
+
+    if not can_read_conversation(user, conversation.answer):
+        raise Http404
+    return conversation
+
+
+def conversation_messages(conversation) -> QuerySet[Message]:
+    return conversation.messages.select_related("author", "author_organisation").order_by(
+        "created_at", "pk"
+    )
+
+
+def unread_message_count(user) -> int:
+    """Messages to the user's organisation that nobody there has opened yet."""
+    organisation = organisation_of(user)
+    if organisation is None:
+        return 0
+    return (
+        Message.objects.filter(read_at__isnull=True)
+        .filter(
+            Q(conversation__answer__organisation=organisation)
+            | Q(conversation__answer__need__organisation=organisation)
+        )
+        .exclude(author_organisation=organisation)
+        .count()
+    )

@@ -1,0 +1,573 @@
+"""Every state change of research needs (PRODUCT.md 3.2).
+
+Each service takes keyword-only arguments with an explicit ``actor``, runs in one
+transaction holding a row lock on the object it changes, calls ``full_clean()`` before
+saving and raises ``ValidationError`` or ``PermissionDenied`` with a translated message, so
+views, admin actions and the task share one set of rules. Notifications are recorded inside
+the transaction (the outbox of forum/notifications), so a rolled-back change sends nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Organisation, Topic
+from members.permissions import is_organiser, membership_of
+
+from . import notifications, permissions
+from .files import clean_original_name, sniff_content_type
+from .models import (
+    MAX_ATTACHMENTS,
+    MAX_KEYWORDS,
+    MAX_TOPICS,
+    REMINDER_DAYS,
+    Answer,
+    Attachment,
+    Conversation,
+    Message,
+    Need,
+)
+
+NEED_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "challenge_types",
+    "keywords",
+    "trl_now",
+    "trl_target",
+    "cooperation_types",
+    "partner_kinds",
+    "budget_band",
+    "public_funding",
+    "desired_start",
+    "deadline",
+    "language",
+    "visibility",
+)
+ANSWER_FIELDS = ("approach", "competences", "references", "cooperation_type", "timeframe")
+
+
+def _locked(model, obj):
+    return model.objects.select_for_update().get(pk=obj.pk)
+
+
+def _clean_keywords(keywords) -> list[str]:
+    if isinstance(keywords, str):
+        keywords = keywords.split(",")
+    seen, result = set(), []
+    for keyword in keywords or ():
+        keyword = " ".join(str(keyword).split())
+        if keyword and keyword.lower() not in seen:
+            seen.add(keyword.lower())
+            result.append(keyword)
+    return result
+
+
+def _check_topics(topics) -> list[Topic]:
+    topics = list(topics or ())
+    if not 1 <= len(topics) <= MAX_TOPICS:
+        raise ValidationError({"topics": _("Choose between one and five topics.")})
+    return topics
+
+
+def _apply_fields(need: Need, fields: dict) -> None:
+    unknown = set(fields) - set(NEED_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown need fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        if name == "keywords":
+            value = _clean_keywords(value)
+            if len(value) > MAX_KEYWORDS:
+                raise ValidationError(
+                    {"keywords": _("At most %(max)d keywords.") % {"max": MAX_KEYWORDS}}
+                )
+        elif isinstance(value, str) and name in ("title", "summary", "description"):
+            value = value.strip()
+        setattr(need, name, value)
+
+
+def _check_contact(organisation: Organisation, contact_person) -> None:
+    if (
+        contact_person is not None
+        and not contact_person.memberships.filter(organisation=organisation).exists()
+    ):
+        raise ValidationError(
+            {"contact_person": _("The contact person must belong to the organisation.")}
+        )
+
+
+# --- Needs ----------------------------------------------------------------------------------
+
+
+def need_create(
+    *,
+    actor,
+    topics: Iterable[Topic],
+    organisation: Organisation | None = None,
+    contact_person=None,
+    **fields,
+) -> Need:
+    """A new draft. Members post for their own organisation; organisers for any one."""
+    membership = membership_of(actor)
+    if organisation is None:
+        if membership is None:
+            raise PermissionDenied(_("Only members of an organisation can post research needs."))
+        organisation = membership.organisation
+    elif not is_organiser(actor) and (
+        membership is None or membership.organisation_id != organisation.pk
+    ):
+        raise PermissionDenied(_("You can only post research needs for your own organisation."))
+    with transaction.atomic():
+        need = Need(
+            organisation=organisation,
+            created_by=actor,
+            contact_person=contact_person or (actor if membership else None),
+            status=Need.Status.DRAFT,
+        )
+        _apply_fields(need, fields)
+        topics = _check_topics(topics)
+        _check_contact(organisation, need.contact_person)
+        need.full_clean()
+        need.save()
+        need.topics.set(topics)
+        return need
+
+
+def need_update(
+    *, actor, need: Need, topics: Iterable[Topic] | None = None, contact_person=..., **fields
+) -> Need:
+    """Changes a draft (a need sent back by a moderator is a draft again)."""
+    with transaction.atomic():
+        need = _locked(Need, need)
+        if not permissions.can_edit_need(actor, need):
+            if permissions.can_manage_need(actor, need):
+                raise ValidationError(_("Only drafts can be changed."))
+            raise PermissionDenied(_("You cannot change this research need."))
+        _apply_fields(need, fields)
+        if contact_person is not ...:
+            _check_contact(need.organisation, contact_person)
+            need.contact_person = contact_person
+        if topics is not None:
+            topics = _check_topics(topics)
+        need.full_clean()
+        need.save()
+        if topics is not None:
+            need.topics.set(topics)
+        return need
+
+
+def need_submit(*, actor, need: Need) -> Need:
+    """Hands a draft to the organisers for moderation."""
+    with transaction.atomic():
+        need = _locked(Need, need)
+        if not permissions.can_manage_need(actor, need):
+            raise PermissionDenied(_("You cannot submit this research need."))
+        if need.status != Need.Status.DRAFT:
+            raise ValidationError(_("Only drafts can be submitted."))
+        if not need.topics.exists():
+            raise ValidationError({"topics": _("Choose between one and five topics.")})
+        need.status = Need.Status.SUBMITTED
+        need.submitted_at = timezone.now()
+        need.full_clean()
+        need.save()
+        notifications.need_submitted(need)
+        return need
+
+
+def _moderated(actor, need: Need) -> Need:
+    if not permissions.can_moderate(actor):
+        raise PermissionDenied(_("Only organisers moderate research needs."))
+    need = _locked(Need, need)
+    if need.status != Need.Status.SUBMITTED:
+        raise ValidationError(_("Only submitted research needs can be moderated."))
+    return need
+
+
+def _required_comment(comment: str) -> str:
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Please tell the organisation why.")})
+    if len(comment) > 2000:
+        raise ValidationError({"comment": _("At most 2,000 characters.")})
+    return comment
+
+
+def need_publish(*, actor, need: Need) -> Need:
+    """Opens a submitted need for answers. A deadline that has passed meanwhile, or lies
+    more than 12 months after publication, must be corrected by the owner first."""
+    with transaction.atomic():
+        need = _moderated(actor, need)
+        now = timezone.now()
+        need.status = Need.Status.PUBLISHED
+        need.published_at = now
+        need.moderation_comment = ""
+        if need.deadline <= timezone.localdate() or need.deadline > need.latest_extension_deadline:
+            raise ValidationError(
+                _(
+                    "The answer deadline has to lie between tomorrow and 12 months from now; "
+                    "request changes so the organisation can correct it."
+                )
+            )
+        need.full_clean()
+        need.save()
+        notifications.need_published(need)
+        return need
+
+
+def need_request_changes(*, actor, need: Need, comment: str) -> Need:
+    """Sends a submitted need back to draft with the moderator's comment."""
+    comment = _required_comment(comment)
+    with transaction.atomic():
+        need = _moderated(actor, need)
+        need.status = Need.Status.DRAFT
+        need.moderation_comment = comment
+        need.submitted_at = None
+        need.save()
+        notifications.need_changes_requested(need, comment)
+        return need
+
+
+def need_reject(*, actor, need: Need, comment: str) -> Need:
+    """Closes a submitted need for good; it was never published, so only its own
+    organisation and organisers ever see it."""
+    comment = _required_comment(comment)
+    with transaction.atomic():
+        need = _moderated(actor, need)
+        need.status = Need.Status.CLOSED
+        need.close_reason = Need.CloseReason.REJECTED
+        need.closed_at = timezone.now()
+        need.moderation_comment = comment
+        need.save()
+        notifications.need_rejected(need, comment)
+        return need
+
+
+OWNER_CLOSE_REASONS = (
+    Need.CloseReason.COOPERATION,
+    Need.CloseReason.WITHDRAWN,
+    Need.CloseReason.NO_ANSWER,
+)
+
+
+def need_close(*, actor, need: Need, reason: str) -> Need:
+    """Closes a need: a published one for any owner's reason, a draft or submitted one only
+    as withdrawn. Open answers stay as they are and can still be read."""
+    if reason not in OWNER_CLOSE_REASONS:
+        raise ValidationError({"reason": _("Choose a reason for closing.")})
+    with transaction.atomic():
+        need = _locked(Need, need)
+        if not permissions.can_manage_need(actor, need):
+            raise PermissionDenied(_("You cannot close this research need."))
+        if need.status == Need.Status.CLOSED:
+            raise ValidationError(_("This research need is already closed."))
+        if need.status != Need.Status.PUBLISHED and reason != Need.CloseReason.WITHDRAWN:
+            raise ValidationError(
+                {"reason": _("A need that was never published can only be withdrawn.")}
+            )
+        need.status = Need.Status.CLOSED
+        need.close_reason = reason
+        need.closed_at = timezone.now()
+        need.save()
+        return need
+
+
+def need_extend(*, actor, need: Need, deadline: date) -> Need:
+    """The one extension of a published need: a later deadline, at most 12 months after
+    publication. The 14-day reminder comes again for the new deadline."""
+    with transaction.atomic():
+        need = _locked(Need, need)
+        if not permissions.can_manage_need(actor, need):
+            raise PermissionDenied(_("You cannot extend this research need."))
+        if need.status != Need.Status.PUBLISHED:
+            raise ValidationError(_("Only published research needs can be extended."))
+        if need.extended_at is not None:
+            raise ValidationError(_("The deadline has already been extended once."))
+        if deadline is None or deadline <= need.deadline:
+            raise ValidationError({"deadline": _("Choose a date after the current deadline.")})
+        latest = need.latest_extension_deadline
+        if deadline > latest:
+            raise ValidationError(
+                {
+                    "deadline": _(
+                        "The deadline can be at most 12 months after publication, i.e. %(date)s."
+                    )
+                    % {"date": latest.strftime("%d.%m.%Y")}
+                }
+            )
+        need.deadline = deadline
+        need.extended_at = timezone.now()
+        need.reminder_sent_at = None
+        need.save()
+        return need
+
+
+def expire_due_needs(today: date | None = None) -> tuple[int, int]:
+    """The daily run: closes published needs whose deadline has passed (reason expired) and
+    reminds the owners of needs whose deadline is at most 14 days away, once per deadline.
+    Each need is handled in its own transaction, so one failure does not stop the rest.
+    Returns (expired, reminded)."""
+    today = today or timezone.localdate()
+    expired = reminded = 0
+    due = Need.objects.filter(status=Need.Status.PUBLISHED, deadline__lt=today)
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            need = (
+                Need.objects.select_for_update()
+                .select_related("organisation")
+                .filter(pk=pk, status=Need.Status.PUBLISHED, deadline__lt=today)
+                .first()
+            )
+            if need is None:
+                continue
+            need.status = Need.Status.CLOSED
+            need.close_reason = Need.CloseReason.EXPIRED
+            need.closed_at = timezone.now()
+            need.save()
+            notifications.need_expired(need)
+            expired += 1
+    soon = Need.objects.filter(
+        status=Need.Status.PUBLISHED,
+        deadline__gte=today,
+        deadline__lte=today + timedelta(days=REMINDER_DAYS),
+        reminder_sent_at__isnull=True,
+    )
+    for pk in soon.values_list("pk", flat=True):
+        with transaction.atomic():
+            need = (
+                Need.objects.select_for_update()
+                .select_related("organisation")
+                .filter(pk=pk, status=Need.Status.PUBLISHED, reminder_sent_at__isnull=True)
+                .first()
+            )
+            if need is None:
+                continue
+            need.reminder_sent_at = timezone.now()
+            need.save(update_fields=["reminder_sent_at", "updated_at"])
+            notifications.need_expiry_reminder(need)
+            reminded += 1
+    return expired, reminded
+
+
+# --- Answers --------------------------------------------------------------------------------
+
+
+def answer_create(*, actor, need: Need, **fields) -> Answer:
+    """An answer of the actor's organisation to a published need; opens its conversation."""
+    unknown = set(fields) - set(ANSWER_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown answer fields: {sorted(unknown)}")
+    membership = membership_of(actor)
+    with transaction.atomic():
+        need = _locked(Need, need)
+        if membership is None or membership.organisation_id == need.organisation_id:
+            raise PermissionDenied(
+                _("Only members of another organisation can answer this research need.")
+            )
+        if need.status != Need.Status.PUBLISHED:
+            raise ValidationError(_("This research need is not open for answers."))
+        if Answer.objects.filter(
+            need=need, organisation=membership.organisation, status__in=Answer.ACTIVE
+        ).exists():
+            raise ValidationError(_("Your organisation has already answered this need."))
+        answer = Answer(
+            need=need,
+            organisation=membership.organisation,
+            created_by=actor,
+            **{
+                name: value.strip() if isinstance(value, str) else value
+                for name, value in fields.items()
+            },
+        )
+        answer.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                answer.save()
+        except IntegrityError as exc:  # a parallel answer of a colleague won the race
+            raise ValidationError(_("Your organisation has already answered this need.")) from exc
+        answer.conversation = Conversation.objects.create(answer=answer)
+        notifications.answer_received(answer)
+        return answer
+
+
+def _decided(actor, answer: Answer, allowed: tuple) -> Answer:
+    answer = (
+        Answer.objects.select_for_update().select_related("need", "organisation").get(pk=answer.pk)
+    )
+    if not permissions.can_decide_answers(actor, answer.need):
+        raise PermissionDenied(_("Only the organisation that posted the need decides."))
+    if answer.status not in allowed:
+        raise ValidationError(
+            _("This answer is %(status)s and cannot be changed that way.")
+            % {"status": answer.get_status_display()}
+        )
+    return answer
+
+
+def answer_shortlist(*, actor, answer: Answer) -> Answer:
+    with transaction.atomic():
+        answer = _decided(actor, answer, (Answer.Status.SUBMITTED,))
+        answer.status = Answer.Status.SHORTLISTED
+        answer.save()
+        notifications.answer_shortlisted(answer)
+        return answer
+
+
+def answer_accept(*, actor, answer: Answer) -> Answer:
+    """Accepting reveals both sides' contacts (and an anonymous need's poster) to this
+    responder. Several answers of one need may be accepted."""
+    with transaction.atomic():
+        answer = _decided(actor, answer, (Answer.Status.SUBMITTED, Answer.Status.SHORTLISTED))
+        if answer.need.status != Need.Status.PUBLISHED:
+            raise ValidationError(_("Answers can only be accepted while the need is open."))
+        answer.status = Answer.Status.ACCEPTED
+        answer.decided_at = timezone.now()
+        answer.save()
+        notifications.answer_accepted(answer)
+        return answer
+
+
+def answer_decline(*, actor, answer: Answer, feedback: str) -> Answer:
+    """Declining needs a short feedback the responder sees."""
+    feedback = (feedback or "").strip()
+    if not feedback:
+        raise ValidationError(
+            {"feedback": _("Please give the responder a short reason; they will see it.")}
+        )
+    with transaction.atomic():
+        answer = _decided(actor, answer, (Answer.Status.SUBMITTED, Answer.Status.SHORTLISTED))
+        answer.status = Answer.Status.DECLINED
+        answer.feedback = feedback
+        answer.decided_at = timezone.now()
+        answer.full_clean(validate_constraints=False)
+        answer.save()
+        notifications.answer_declined(answer)
+        return answer
+
+
+def answer_withdraw(*, actor, answer: Answer) -> Answer:
+    """The responder takes back an answer not yet decided; the organisation may answer again."""
+    with transaction.atomic():
+        answer = Answer.objects.select_for_update().get(pk=answer.pk)
+        if not permissions.is_responder(actor, answer):
+            raise PermissionDenied(_("Only the answering organisation can withdraw its answer."))
+        if answer.status not in (Answer.Status.SUBMITTED, Answer.Status.SHORTLISTED):
+            raise ValidationError(_("Only answers not yet decided can be withdrawn."))
+        answer.status = Answer.Status.WITHDRAWN
+        answer.decided_at = timezone.now()
+        answer.save()
+        return answer
+
+
+# --- Conversations --------------------------------------------------------------------------
+
+
+def message_send(*, actor, conversation: Conversation, body: str) -> Message:
+    """A message from one of the two organisations. A conversation of a withdrawn or
+    declined answer stays readable but takes no new messages."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write a message first.")})
+    with transaction.atomic():
+        conversation = Conversation.objects.select_related(
+            "answer", "answer__need", "answer__organisation", "answer__need__organisation"
+        ).get(pk=conversation.pk)
+        answer = conversation.answer
+        if not permissions.can_write_in_conversation(actor, answer):
+            raise PermissionDenied(_("Only the two organisations write in this conversation."))
+        if answer.status in (Answer.Status.WITHDRAWN, Answer.Status.DECLINED):
+            raise ValidationError(_("This conversation is closed."))
+        message = Message(
+            conversation=conversation,
+            author=actor,
+            author_organisation=membership_of(actor).organisation,
+            body=body,
+        )
+        message.full_clean()
+        message.save()
+        notifications.message_received(message)
+        return message
+
+
+def conversation_mark_read(*, actor, conversation: Conversation) -> int:
+    """Marks what the other organisation wrote as read for the actor's organisation.
+    Organisers reading along change nothing."""
+    membership = membership_of(actor)
+    if membership is None or not permissions.can_write_in_conversation(actor, conversation.answer):
+        return 0
+    return (
+        conversation.messages.filter(read_at__isnull=True)
+        .exclude(author_organisation=membership.organisation)
+        .update(read_at=timezone.now())
+    )
+
+
+# --- Attachments ----------------------------------------------------------------------------
+
+
+def attachment_add(*, actor, upload, need: Need | None = None, answer: Answer | None = None):
+    """Stores a PDF, PNG or JPEG (checked by content, at most 10 MB) under a server-generated
+    name; at most five per need and per answer."""
+    if (need is None) == (answer is None):
+        raise TypeError("Give exactly one of need and answer.")
+    with transaction.atomic():
+        if need is not None:
+            need = _locked(Need, need)
+            if not permissions.can_manage_need(actor, need):
+                raise PermissionDenied(_("You cannot add files to this research need."))
+            if need.status == Need.Status.CLOSED:
+                raise ValidationError({"file": _("This research need is closed.")})
+            existing = need.attachments.count()
+        else:
+            answer = _locked(Answer, answer)
+            if not permissions.is_responder(actor, answer):
+                raise PermissionDenied(_("You cannot add files to this answer."))
+            if not answer.is_active:
+                raise ValidationError({"file": _("This answer is closed.")})
+            existing = answer.attachments.count()
+        if existing >= MAX_ATTACHMENTS:
+            raise ValidationError(
+                {"file": _("At most %(max)d files can be attached.") % {"max": MAX_ATTACHMENTS}}
+            )
+        try:
+            content_type = sniff_content_type(upload)
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.error_list}) from exc
+        attachment = Attachment(
+            need=need,
+            answer=answer,
+            original_name=clean_original_name(getattr(upload, "name", "")),
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=actor,
+        )
+        attachment.file.save("upload", upload, save=False)
+        try:
+            attachment.full_clean(exclude=["file"])
+            attachment.save()
+        except Exception:
+            # The row did not make it: the stored file must not linger on disk.
+            attachment.file.delete(save=False)
+            raise
+        return attachment
+
+
+def attachment_remove(*, actor, attachment: Attachment) -> None:
+    """Deletes the file and its row; the need's owners or the answering organisation."""
+    with transaction.atomic():
+        attachment = Attachment.objects.select_related("need", "answer").get(pk=attachment.pk)
+        if attachment.need_id:
+            allowed = permissions.can_manage_need(actor, attachment.need)
+        else:
+            allowed = permissions.is_responder(actor, attachment.answer)
+        if not allowed:
+            raise PermissionDenied(_("You cannot remove this file."))
+        name, storage = attachment.file.name, attachment.file.storage
+        attachment.delete()
+        transaction.on_commit(lambda: storage.delete(name))
