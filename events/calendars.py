@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import icalendar
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -119,7 +120,10 @@ def _item_component(item: ProgrammeItem, event: Event) -> icalendar.Event:
         part for part in [item.room.name if item.room else "", _venue(event)] if part
     )
     component.add("location", location)
-    component.add("url", _absolute(item.get_absolute_url()))
+    # The event is given: item.get_absolute_url() would load it again for every item.
+    component.add(
+        "url", _absolute(reverse("events:item", kwargs={"slug": event.slug, "pk": item.pk}))
+    )
     component.add("categories", [item.get_kind_display()])
     component.add("status", _status(event))
     return component
