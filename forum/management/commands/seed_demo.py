@@ -13,6 +13,7 @@ from django.utils.module_loading import import_string
 SEEDERS = [
     "members.demo.seed",
     "forum.notifications.demo.seed",
+    "events.demo.seed",
 ]
 
 
