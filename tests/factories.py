@@ -353,3 +353,10 @@ class MessageFactory(factory.django.DjangoModelFactory):
     author = None
     author_organisation = factory.LazyAttribute(lambda o: o.conversation.answer.organisation)
     body = "Können wir nächste Woche telefonieren?"
+
+
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.CalendarFeed"
+
+    user = factory.SubFactory(UserFactory)

@@ -1,0 +1,165 @@
+"""Who may open which events/ URL (PRODUCT.md 4): hidden things answer 404, visitors who
+must log in go to the login page. Every URL pattern of events/ is in the matrix."""
+
+import pytest
+from django.urls import reverse
+
+from events import permissions
+from events.models import Registration
+from tests.factories import (
+    CalendarFeedFactory,
+    EventFactory,
+    ProgrammeItemFactory,
+    RegistrationFactory,
+    StandFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["visitor", "other_member", "member", "host_admin", "organiser"]
+LOGIN = "login"
+ANY = "any"  # served by the documents helper's views; checked in its own tests
+
+# name, method, args, expected per role; "member" is a confirmed attendee of the event.
+MATRIX = [
+    ("list", "get", lambda w: [], [200, 200, 200, 200, 200]),
+    ("detail", "get", lambda w: [w["event"].slug], [200, 200, 200, 200, 200]),
+    ("detail", "get", lambda w: [w["draft"].slug], [404, 404, 404, 404, 200]),
+    ("item", "get", lambda w: [w["event"].slug, w["item"].pk], [200, 200, 200, 200, 200]),
+    ("item", "get", lambda w: [w["draft"].slug, w["draft_item"].pk], [404, 404, 404, 404, 200]),
+    ("item", "get", lambda w: [w["event"].slug, w["draft_item"].pk], [404, 404, 404, 404, 404]),
+    ("exhibitors", "get", lambda w: [w["event"].slug], [200, 200, 200, 200, 200]),
+    ("exhibitors", "get", lambda w: [w["draft"].slug], [404, 404, 404, 404, 200]),
+    ("attendees", "get", lambda w: [w["event"].slug], [LOGIN, 404, 200, 404, 200]),
+    ("attendees", "get", lambda w: [w["draft"].slug], [LOGIN, 404, 404, 404, 200]),
+    ("register", "get", lambda w: [w["open"].slug], [200, 200, 200, 200, 200]),
+    # The attendee already has a registration: they are sent to it.
+    ("register", "get", lambda w: [w["event"].slug], [200, 200, 302, 200, 200]),
+    ("register", "get", lambda w: [w["draft"].slug], [404, 404, 404, 404, 200]),
+    ("stand_apply", "get", lambda w: [w["event"].slug], [LOGIN, 200, 200, 200, 404]),
+    ("stand_apply", "get", lambda w: [w["draft"].slug], [LOGIN, 404, 404, 404, 404]),
+    ("guest_confirm", "get", lambda w: [w["guest"].token], [302, 302, 302, 302, 302]),
+    ("guest_confirm", "get", lambda w: ["not-a-token"], [404, 404, 404, 404, 404]),
+    ("registration", "get", lambda w: [w["guest"].token], [200, 200, 200, 200, 200]),
+    ("registration", "get", lambda w: ["not-a-token"], [404, 404, 404, 404, 404]),
+    ("checkin", "get", lambda w: [w["event"].slug], [LOGIN, 404, 404, 404, 200]),
+    ("checkin_code", "get", lambda w: [w["attendee"].checkin_code], [LOGIN, 404, 404, 404, 200]),
+    ("checkin_code", "get", lambda w: ["nope"], [LOGIN, 404, 404, 404, 404]),
+    ("my_registrations", "get", lambda w: [], [LOGIN, 200, 200, 200, 200]),
+    ("programme_pdf", "get", lambda w: [w["event"].slug], [ANY] * 5),
+    ("calendar", "get", lambda w: [w["event"].slug], [ANY] * 5),
+    ("item_calendar", "get", lambda w: [w["event"].slug, w["item"].pk], [ANY] * 5),
+    ("feed", "get", lambda w: [w["feed"].token], [ANY] * 5),
+    ("badges_pdf", "get", lambda w: [w["event"].slug], [ANY] * 5),
+]
+
+
+@pytest.fixture
+def world(host, host_admin, member, other_member, organiser_user):
+    event = EventFactory(host=host, slug="forum", title="Forum")
+    draft = EventFactory(host=host, slug="entwurf", draft=True)
+    attendee = RegistrationFactory(event=event, user=member, email=member.email)
+    return {
+        "event": event,
+        "draft": draft,
+        "open": EventFactory(host=host, slug="offen"),
+        "item": ProgrammeItemFactory(event=event),
+        "draft_item": ProgrammeItemFactory(event=draft),
+        "guest": RegistrationFactory(event=event, pending=True),
+        "attendee": attendee,
+        "stand": StandFactory(event=event, status="confirmed"),
+        "feed": CalendarFeedFactory(user=member),
+        "users": {
+            "visitor": None,
+            "other_member": other_member,
+            "member": member,
+            "host_admin": host_admin,
+            "organiser": organiser_user,
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "args", "role", "expected"),
+    [
+        pytest.param(name, method, args, role, expected, id=f"{name}{i}-{role}")
+        for i, (name, method, args, expectations) in enumerate(MATRIX)
+        for role, expected in zip(ROLES, expectations, strict=True)
+        if expected != ANY
+    ],
+)
+def test_permission_matrix(client, world, name, method, args, role, expected):
+    user = world["users"][role]
+    if user is not None:
+        client.force_login(user)
+    url = reverse(f"events:{name}", args=args(world))
+
+    response = getattr(client, method)(url)
+
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+    else:
+        assert response.status_code == expected
+        if expected == 302:
+            assert not response["Location"].startswith(reverse("account_login"))
+
+
+def test_permission_matrix_covers_every_events_url():
+    from events.urls import urlpatterns
+
+    assert {pattern.name for pattern in urlpatterns} == {row[0] for row in MATRIX}
+
+
+@pytest.mark.parametrize("role", ["visitor", "other_member", "member", "host_admin"])
+def test_check_in_post_refused_for_non_staff(client, world, role):
+    user = world["users"][role]
+    if user is not None:
+        client.force_login(user)
+    attendee = world["attendee"]
+
+    client.post(reverse("events:checkin_code", args=[attendee.checkin_code]))
+    client.post(
+        reverse("events:checkin", args=[world["event"].slug]), {"registration": attendee.pk}
+    )
+
+    attendee.refresh_from_db()
+    assert attendee.checked_in_at is None
+
+
+def test_a_token_only_opens_its_own_registration(client, world):
+    other = RegistrationFactory(event=world["event"])
+    url = reverse("events:registration", args=[world["guest"].token])
+
+    client.post(url, {"action": "cancel", "registration": other.pk})
+
+    other.refresh_from_db()
+    world["guest"].refresh_from_db()
+    assert other.status == Registration.Status.CONFIRMED
+    assert world["guest"].status == Registration.Status.CANCELLED
+
+
+# --- predicates ------------------------------------------------------------------------------
+
+
+def test_can_see_event_draft_only_organisers(world, member, organiser_user):
+    assert not permissions.can_see_event(member, world["draft"])
+    assert permissions.can_see_event(organiser_user, world["draft"])
+    assert permissions.can_see_event(None, world["event"])
+
+
+def test_can_see_attendee_list(world, member, other_member, organiser_user):
+    event = world["event"]
+    assert permissions.can_see_attendee_list(member, event, world["attendee"])
+    assert not permissions.can_see_attendee_list(other_member, event, None)
+    waiting = RegistrationFactory(event=event, waitlisted=True)
+    assert not permissions.can_see_attendee_list(other_member, event, waiting)
+    assert permissions.can_see_attendee_list(organiser_user, event, None)
+
+
+def test_can_check_in_staff_only(member, organiser_user):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert permissions.can_check_in(organiser_user)
+    assert not permissions.can_check_in(member)
+    assert not permissions.can_check_in(AnonymousUser())
