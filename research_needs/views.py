@@ -195,6 +195,7 @@ def need_create(request):
         request.FILES or None,
         organisation=organisation,
         choose_organisation=choose,
+        initial={"contact_person": user.pk if membership else None},
     )
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
