@@ -8,5 +8,7 @@ class ResearchNeedsConfig(AppConfig):
 
     def ready(self):
         from research_needs.notifications import register_notifications
+        from research_needs.privacy import register_privacy
 
         register_notifications()
+        register_privacy()
