@@ -710,29 +710,26 @@ EXHIBITORS = [  # organisation slug, kind, status, number, area, needs power, de
         False,
         "Abfallberatung und Sammelsysteme.",
     ),
+    # Two earlier applications for a booth were declined (no space left); both
+    # organisations applied again for a table.
     (
-        "oberharzer-anlagenbau",
+        "zweckverband-abfall-vorharz",
         "booth",
-        "applied",
-        "",
-        "",
-        True,
-        "Zerkleinerer und Förderanlagen für Recyclingbetriebe.",
-    ),
-    (
-        "mitteldeutsche-analytik",
-        "table",
         "declined",
         "",
         "",
-        False,
-        "Labor für Röntgenfluoreszenzanalytik.",
+        True,
+        "Großer Stand mit Sammelfahrzeug.",
     ),
-]
-
-EXTRA_ORGANISATIONS = [
-    ("oberharzer-anlagenbau", "Oberharzer Anlagenbau GmbH", "Osterode am Harz"),
-    ("mitteldeutsche-analytik", "Mitteldeutsche Analytik GmbH", "Halle (Saale)"),
+    (
+        "suedharzer-elektronikverwertung",
+        "booth",
+        "declined",
+        "",
+        "",
+        True,
+        "Demontagelinie zum Anfassen.",
+    ),
 ]
 
 GUEST_NAMES = [
@@ -848,20 +845,21 @@ def _seed_stands(event: Event, organisations, users_by_org) -> None:
     decided = _at(date(2027, 6, 1), "10:00")
     for slug, kind, status, number, area, power, description in EXHIBITORS:
         organisation = organisations[slug]
-        Stand.objects.update_or_create(
-            event=event,
-            organisation=organisation,
-            defaults={
-                "kind": kind,
-                "status": status,
-                "number": number,
-                "area": area,
-                "needs_power": power,
-                "description": description,
-                "applied_by": users_by_org.get(slug),
-                "decided_at": None if status == "applied" else decided,
-            },
-        )
+        stands = Stand.objects.filter(event=event, organisation=organisation)
+        if status == Stand.Status.DECLINED:
+            stand = stands.filter(status=status, kind=kind).first()
+        else:
+            stand = stands.exclude(status=Stand.Status.DECLINED).first()
+        stand = stand or Stand(event=event, organisation=organisation)
+        stand.kind = kind
+        stand.status = status
+        stand.number = number
+        stand.area = area
+        stand.needs_power = power
+        stand.description = description
+        stand.applied_by = users_by_org.get(slug)
+        stand.decided_at = None if status == Stand.Status.APPLIED else decided
+        stand.save()
 
 
 def _stamps(event: Event, index: int, status: str) -> dict:
@@ -992,19 +990,6 @@ def _seed_signups(event: Event) -> None:
 
 
 def seed(*, scale: int, stdout) -> None:
-    for slug, name, city in EXTRA_ORGANISATIONS:
-        Organisation.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "name": name,
-                "kind": Organisation.Kind.COMPANY,
-                "city": city,
-                "federal_state": Organisation.FederalState.NI
-                if "Osterode" in city
-                else Organisation.FederalState.ST,
-                "description": "Aussteller beim Innovationsforum (fiktiv).",
-            },
-        )
     organisations = {org.slug: org for org in Organisation.objects.all()}
     memberships = {m.user_id: m for m in Membership.objects.select_related("organisation", "user")}
     users = {}
