@@ -237,6 +237,8 @@ def create_needs(count: int, *, seed: int = 2026, chunk: int = 2000) -> float:
         )
         done += size
     with connection.cursor() as cursor:
+        # What autovacuum does on a live site: merge the GIN index's pending list, gather stats.
+        cursor.execute("SELECT gin_clean_pending_list('research_needs_need_search'::regclass)")
         cursor.execute(f"ANALYZE {Need._meta.db_table}")
         cursor.execute(f"ANALYZE {Through._meta.db_table}")
         cursor.execute(f"ANALYZE {Organisation._meta.db_table}")
