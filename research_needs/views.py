@@ -76,8 +76,14 @@ def need_list(request):
     form = NeedSearchForm(request.GET or None)
     filters = {}
     if form.is_bound:
-        # Invalid filters (a stale topic, a made-up value) are dropped, not an error page.
-        form.is_valid()
+        if not form.is_valid():
+            # Invalid filters (a stale topic link, a made-up value) are dropped, not an
+            # error page: the form is shown again with only what was understood.
+            data = request.GET.copy()
+            for name in form.errors:
+                data.pop(name, None)
+            form = NeedSearchForm(data)
+            form.is_valid()
         filters = {
             key: value
             for key, value in getattr(form, "cleaned_data", {}).items()
