@@ -193,7 +193,7 @@ def answers_for_need(need, user) -> QuerySet[Answer]:
     and organisers; only their own organisation's for anyone else."""
     answers = (
         Answer.objects.filter(need=need)
-        .select_related("organisation", "created_by", "conversation")
+        .select_related("need__organisation", "organisation", "created_by", "conversation")
         .prefetch_related("attachments")
         .order_by("-created_at")
     )
