@@ -88,3 +88,61 @@ def test_declined_answer_needs_feedback_in_the_database():
     answer = AnswerFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         Answer.objects.filter(pk=answer.pk).update(status="declined")
+
+
+def test_demo_seed_is_idempotent_and_fills_the_list(client):
+    import io
+
+    from django.urls import reverse
+
+    from members import demo as members_demo
+    from research_needs import demo
+    from research_needs.models import Conversation, Message
+
+    members_demo.seed(scale=1, stdout=io.StringIO())
+    demo.seed(scale=1, stdout=io.StringIO())
+    counts = [Need.objects.count(), Answer.objects.count(), Message.objects.count()]
+    snapshot = list(Need.objects.order_by("pk").values_list("pk", "status", "updated_at"))
+
+    demo.seed(scale=1, stdout=io.StringIO())
+
+    assert [Need.objects.count(), Answer.objects.count(), Message.objects.count()] == counts
+    assert list(Need.objects.order_by("pk").values_list("pk", "status", "updated_at")) == snapshot
+    assert counts[0] == 25
+    assert set(Need.objects.values_list("status", flat=True)) == {
+        "draft",
+        "submitted",
+        "published",
+        "closed",
+    }
+    assert set(Need.objects.values_list("visibility", flat=True)) == {
+        "public",
+        "members",
+        "anonymous",
+    }
+    assert set(Answer.objects.values_list("status", flat=True)) == {
+        "submitted",
+        "shortlisted",
+        "accepted",
+        "declined",
+        "withdrawn",
+    }
+    assert Conversation.objects.count() == Answer.objects.count()
+    visitor_list = client.get(reverse("research_needs:list"))
+    assert visitor_list.context["paginator"].count >= 10
+    found = client.get(reverse("research_needs:list"), {"q": "Batterien"})
+    titles = {need.title for need in found.context["needs"]}
+    assert "Batteriegehäuse aus Aluminium sortenrein zurückgewinnen" in titles
+    assert any("Lithium-Ionen-Batterien" in title for title in titles)
+
+
+def test_demo_seed_scale_makes_more_needs():
+    import io
+
+    from members import demo as members_demo
+    from research_needs import demo
+
+    members_demo.seed(scale=1, stdout=io.StringIO())
+    demo.seed(scale=2, stdout=io.StringIO())
+
+    assert Need.objects.count() == 50
