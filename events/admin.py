@@ -146,6 +146,9 @@ class SpeakerInline(admin.TabularInline):
         Speaker._meta.get_field("bio"): {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}
     }
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation", "user")
+
 
 class ProgrammeItemInline(EventScopedMixin, admin.StackedInline):
     model = ProgrammeItem
@@ -168,10 +171,18 @@ class ProgrammeItemInline(EventScopedMixin, admin.StackedInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("room")
+            .select_related("room", "event")
             .prefetch_related("speakers")
             .order_by("starts_at", "pk")
         )
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for name in ("room", "speakers"):
+            field = formset.form.base_fields.get(name)
+            if field is not None:
+                field.choices = list(field.choices)  # read once, not once per row
+        return formset
 
 
 class StandInline(admin.TabularInline):
@@ -187,14 +198,16 @@ class StandInline(admin.TabularInline):
     }
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("organisation")
+        return super().get_queryset(request).select_related("organisation", "event")
 
 
 class LimitedInlineFormSet(BaseInlineFormSet):
     """The newest registrations only: a big event lists the rest in the registration list."""
 
     def get_queryset(self):
-        return super().get_queryset()[:REGISTRATIONS_INLINE_LIMIT]
+        if not hasattr(self, "_limited"):
+            self._limited = list(super().get_queryset()[:REGISTRATIONS_INLINE_LIMIT])
+        return self._limited
 
 
 class RegistrationInline(admin.TabularInline):
@@ -209,7 +222,12 @@ class RegistrationInline(admin.TabularInline):
     verbose_name_plural = _("registrations (newest 50; all of them under “Registrations”)")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("organisation").order_by("-created_at")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("organisation", "event")
+            .order_by("-created_at")
+        )
 
     @admin.display(description=_("organisation"))
     def display_organisation(self, obj):

@@ -310,3 +310,26 @@ def test_admin_changelists_open_for_organisers(client, organiser_user, programme
     response = client.get(reverse(f"admin:events_{model}_changelist"), {"q": "a"})
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_admin_event_change_page_queries_constant_in_items_and_registrations(
+    client, organiser_user, django_assert_max_num_queries, count
+):
+    event = EventFactory(two_days=True)
+    room = RoomFactory(event=event)
+    speaker = SpeakerFactory(event=event)
+    for n in range(count):
+        ProgrammeItemFactory(
+            event=event,
+            starts_at=event.starts_at + timedelta(minutes=30 * n),
+            room=room,
+            speakers=[speaker],
+        )
+        RegistrationFactory(event=event)
+    client.force_login(organiser_user)
+
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("admin:events_event_change", args=[event.pk]))
+
+    assert response.status_code == 200
