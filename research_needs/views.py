@@ -76,18 +76,13 @@ def need_list(request):
     form = NeedSearchForm(request.GET or None)
     filters = {}
     if form.is_bound:
-        if not form.is_valid():
-            # Invalid filters (a stale topic link, a made-up value) are dropped, not an
-            # error page: the form is shown again with only what was understood.
-            data = request.GET.copy()
-            for name in form.errors:
-                data.pop(name, None)
-            form = NeedSearchForm(data)
-            form.is_valid()
+        # A filter that cannot be understood (a stale topic link, a made-up value) shows its
+        # error at the field and answers 400 (house rule); the understood ones still apply.
+        form.is_valid()
         filters = {
             key: value
-            for key, value in getattr(form, "cleaned_data", {}).items()
-            if value not in (None, "")
+            for key, value in form.cleaned_data.items()
+            if key not in form.errors and value not in (None, "")
         }
     sort = filters.pop("sort", "relevance")
     needs = selectors.search_needs(request.user, sort=sort, **filters)

@@ -339,7 +339,7 @@ def test_moderation_comment_required(client, organiser_user, sme, action):
     assert need.status == "submitted"
 
 
-def test_list_ignores_bad_filters(client, sme):
+def test_list_shows_bad_filters_as_errors_and_applies_the_rest(client, sme):
     NeedFactory(organisation=sme, title="Batterien sammeln")
 
     response = client.get(
@@ -347,5 +347,12 @@ def test_list_ignores_bad_filters(client, sme):
         {"topic": "nope", "trl": "99", "sort": "random", "status": "weird", "org_kind": "x"},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert set(response.context["search_form"].errors) == {
+        "topic",
+        "trl",
+        "sort",
+        "status",
+        "org_kind",
+    }
     assert "Batterien sammeln" in response.text
