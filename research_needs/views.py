@@ -100,6 +100,9 @@ def need_list(request):
             "paginator": paginator,
             "query_string": query.urlencode(),
             "is_filtered": bool(filters),
+            # Open the filter panel when a filter (not just the search box) is in use, or
+            # when one of them has an error to show.
+            "has_filters": bool(set(filters) - {"q"}) or bool(set(form.errors) - {"q"}),
             "searched": bool(filters.get("q")),
             "can_create": permissions.can_create_need(request.user),
             "can_see_details": permissions.is_member(request.user) or is_organiser(request.user),
