@@ -416,3 +416,18 @@ def test_topic_filter_from_organisation_topics(client, sme):
     response = client.get(reverse("research_needs:list"), {"topic": "catalysts"})
 
     assert [n.title for n in response.context["needs"]] == ["Mit Katalysator"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/needs/99999999999999999999/",
+        "/needs/99999999999999999999/files/99999999999999999999/",
+        "/needs/conversations/99999999999999999999/",
+        "/en/needs/99999999999999999999/",
+    ],
+)
+def test_out_of_range_ids_are_404(client, organiser_user, path):
+    client.force_login(organiser_user)
+
+    assert client.get(path).status_code == 404
