@@ -30,9 +30,10 @@ from django.utils.translation import gettext_lazy as _
 from forum.notifications import registry
 from forum.notifications.registry import Attachment
 from forum.notifications.services import notify
+from members.models import Membership
 
 from . import calendars, qr
-from .models import BERLIN, Event, Registration, SessionSignup
+from .models import BERLIN, Event, Registration, SessionSignup, Stand
 
 CATEGORY = "events"
 
@@ -182,6 +183,27 @@ def _session_signup(notification):
     return context
 
 
+def _stand_decided(notification):
+    """The stand as it is now; None (not sent) when the decision changed again since."""
+    stand = (
+        Stand.objects.select_related("event", "organisation")
+        .filter(pk=notification.context.get("stand_id"))
+        .first()
+    )
+    if stand is None or stand.status != notification.context.get("status"):
+        return None
+    language = notification.language
+    event = stand.event
+    context = {
+        "stand": stand,
+        "event": event,
+        "event_url": _absolute("events:detail", language, slug=event.slug),
+    }
+    if stand.status == Stand.Status.CONFIRMED:
+        context["exhibitors_url"] = _absolute("events:exhibitors", language, slug=event.slug)
+    return context
+
+
 def register_notifications() -> None:
     registry.register_category(
         CATEGORY,
@@ -202,6 +224,7 @@ def register_notifications() -> None:
         ("event_cancelled", _event_cancelled, False),
         ("reminder", _reminder, False),
         ("session_signup", _session_signup, False),
+        ("stand_decided", _stand_decided, False),
     ]
     for name, prepare, sensitive in kinds:
         registry.register_kind(
@@ -272,6 +295,45 @@ def session_signup_changed(signup):
         promoted=promoted,
         item_title=signup.item.title,
     )
+
+
+def _stand_recipients(stand) -> list:
+    """Who applied, while still an active member of the organisation; otherwise (the account
+    deleted, deactivated or gone to another organisation) the organisation's admins."""
+    applicant = stand.applied_by
+    if (
+        applicant is not None
+        and applicant.is_active
+        and Membership.objects.filter(user=applicant, organisation=stand.organisation_id).exists()
+    ):
+        return [applicant]
+    admins = Membership.objects.filter(
+        organisation=stand.organisation_id, role=Membership.Role.ADMIN, user__is_active=True
+    ).select_related("user", "user__profile")
+    return [membership.user for membership in admins.order_by("user_id")]
+
+
+def stand_decided(stand):
+    """An organiser confirmed (with stand number and area) or declined a stand application.
+
+    In each recipient's own language. The dedup key holds the stand, the decision and when it
+    was made: saving the same decision again sends nothing, a later change of mind does."""
+    decided = stand.decided_at.isoformat() if stand.decided_at else ""
+    return [
+        notify(
+            kind=_kind("stand_decided"),
+            recipient=user,
+            dedup_key=f"events.stand_decided:{stand.pk}:{stand.status}:{decided}:{user.pk}",
+            context={
+                "stand_id": stand.pk,
+                "status": stand.status,
+                "event_title": stand.event.title,
+                "organisation_name": stand.organisation.name,
+                "url": _event_path(stand.event),
+            },
+        )
+        for user in _stand_recipients(stand)
+    ]
 
 
 def event_cancelled(event, registrations):

@@ -28,11 +28,13 @@ from forum.notifications.models import EmailState, Notification
 from forum.notifications.services import notification_deliver_batch
 from tests.factories import (
     EventFactory,
+    MembershipFactory,
     ProfileFactory,
     ProgrammeItemFactory,
     RegistrationFactory,
     RoomFactory,
     SpeakerFactory,
+    StandFactory,
     UserFactory,
 )
 from tests.factories import organiser as make_organiser
@@ -471,3 +473,135 @@ def test_member_registration_notification_is_in_app(workshop, deliver):
     message = only_message("events.registration_confirmed")
     assert message.to == [user.email.lower()]
     assert tr("en", "Hello %(name)s,", name=registration.name) in message.body
+
+
+# --- stand decisions --------------------------------------------------------------------------
+
+
+def _applicant(language, **kwargs):
+    membership = MembershipFactory(
+        user=UserFactory(first_name="Jonas", last_name="Berger"), **kwargs
+    )
+    ProfileFactory(user=membership.user, preferred_language=language)
+    return membership
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_stand_confirmed_email_has_number_area_and_links(language, deliver):
+    event = EventFactory(title="Forum Kreislaufwirtschaft")
+    membership = _applicant(language)
+    stand = StandFactory(
+        event=event, organisation=membership.organisation, applied_by=membership.user
+    )
+
+    with deliver():
+        event_services.stand_decide(
+            stand=stand, actor=make_organiser(), status="confirmed", number="A3", area="Foyer"
+        )
+
+    message = only_message("events.stand_decided")
+    assert message.to == [membership.user.email]
+    assert message.subject == tr(language, "Stand confirmed: %(title)s", title=event.title)
+    body, html = message.body, html_of(message)
+    assert tr(language, "Hello %(name)s,", name="Jonas Berger") in body
+    assert (
+        tr(
+            language,
+            "The stand application of %(organisation)s for the event below is confirmed. "
+            "We look forward to seeing you!",
+            organisation=membership.organisation.name,
+        )
+        in body
+    )
+    assert f"{tr(language, 'Stand number:')} A3" in body
+    assert f"{tr(language, 'Area:')} Foyer" in body
+    assert "A3" in html and "Foyer" in html
+    page = f"{prefix(language)}/events/{event.slug}/"
+    exhibitors = f"{page}exhibitors/"
+    assert f"{tr(language, 'Event page:')} {page}" in body and f'href="{page}"' in html
+    assert exhibitors in body and f'href="{exhibitors}"' in html
+    assert f'<html lang="{language}">' in html
+    notification = Notification.objects.get(kind="events.stand_decided")
+    assert notification.recipient == membership.user and notification.in_app
+    assert notification.url == f"/events/{event.slug}/"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_stand_declined_email(language, deliver):
+    event = EventFactory(title="Forum Kreislaufwirtschaft")
+    membership = _applicant(language)
+    stand = StandFactory(
+        event=event, organisation=membership.organisation, applied_by=membership.user
+    )
+
+    with deliver():
+        event_services.stand_decide(stand=stand, actor=make_organiser(), status="declined")
+
+    message = only_message("events.stand_decided")
+    assert message.subject == tr(
+        language, "Stand application declined: %(title)s", title=event.title
+    )
+    assert (
+        tr(
+            language,
+            "We are sorry: the stand application of %(organisation)s for the event below could "
+            "not be accepted. You are still welcome to attend the event.",
+            organisation=membership.organisation.name,
+        )
+        in message.body
+    )
+    page = f"{prefix(language)}/events/{event.slug}/"
+    assert page in message.body and f'href="{page}"' in html_of(message)
+    assert "exhibitors/" not in message.body and "exhibitors/" not in html_of(message)
+    assert tr(language, "Stand number:") not in message.body
+
+
+def test_stand_decided_twice_sends_one_email(deliver):
+    membership = _applicant("de")
+    stand = StandFactory(organisation=membership.organisation, applied_by=membership.user)
+    organiser = make_organiser()
+
+    with deliver():
+        event_services.stand_decide(stand=stand, actor=organiser, status="confirmed", number="A3")
+    with deliver():  # saved again, e.g. only to correct the number
+        event_services.stand_decide(stand=stand, actor=organiser, status="confirmed", number="B1")
+    stand.refresh_from_db()
+    notifications.stand_decided(stand)  # and a repeated call of the kind itself
+
+    assert len(messages_of("events.stand_decided")) == 1
+    assert Notification.objects.filter(kind="events.stand_decided").count() == 1
+
+
+def test_stand_decided_goes_to_the_admins_when_the_applicant_is_gone(deliver):
+    admin = MembershipFactory(admin=True)
+    ProfileFactory(user=admin.user, preferred_language="en")
+    MembershipFactory(organisation=admin.organisation)  # a plain member: not told
+    applicant = MembershipFactory(organisation=admin.organisation).user
+    stand = StandFactory(organisation=admin.organisation, applied_by=applicant)
+    applicant.delete()
+    stand.refresh_from_db()
+
+    with deliver():
+        event_services.stand_decide(stand=stand, actor=make_organiser(), status="declined")
+
+    message = only_message("events.stand_decided")
+    assert message.to == [admin.user.email]
+    assert message.subject == tr(
+        "en", "Stand application declined: %(title)s", title=stand.event.title
+    )
+
+
+def test_stand_decided_not_sent_when_changed_again_before_delivery():
+    membership = _applicant("de")
+    stand = StandFactory(
+        organisation=membership.organisation, applied_by=membership.user, confirmed=True
+    )
+    (notification,) = notifications.stand_decided(stand)
+    stand.status = "declined"
+    stand.save()
+
+    notification_deliver_batch(notification_ids=[notification.pk])
+
+    notification.refresh_from_db()
+    assert notification.email_state == EmailState.SKIPPED
+    assert mail.outbox == []
