@@ -560,11 +560,7 @@ def stand_decide(
 
 
 def _stand_decided(stand: Stand) -> None:
-    # events.notifications belongs to the documents/emails helper; tell the applicant once
-    # it offers the kind.
-    notify = getattr(notifications, "stand_decided", None)
-    if notify is not None:
-        notify(stand)
+    notifications.stand_decided(stand)
 
 
 # --- Calendar feed -------------------------------------------------------------------------------
