@@ -4,6 +4,8 @@ turns a TemplateResponse with a bound invalid form into a 400)."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -179,9 +181,24 @@ def need_detail(request, pk):
 # --- Create and edit ----------------------------------------------------------------------
 
 
-def _save_files(actor, files, **parent) -> None:
+@contextmanager
+def _atomic_with_files():
+    """A transaction that also takes back the files stored in it: the database has no
+    hook for a rollback, so the stored names are collected and deleted on any error."""
+    stored: list = []
+    try:
+        with transaction.atomic():
+            yield stored
+    except BaseException:
+        for storage, name in stored:
+            storage.delete(name)
+        raise
+
+
+def _save_files(stored: list, actor, files, **parent) -> None:
     for upload in files:
-        services.attachment_add(actor=actor, upload=upload, **parent)
+        attachment = services.attachment_add(actor=actor, upload=upload, **parent)
+        stored.append((attachment.file.storage, attachment.file.name))
 
 
 @login_required
@@ -204,7 +221,7 @@ def need_create(request):
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
         try:
-            with transaction.atomic():
+            with _atomic_with_files() as stored:
                 need = services.need_create(
                     actor=user,
                     organisation=form.cleaned_data.get("organisation") if choose else None,
@@ -212,7 +229,7 @@ def need_create(request):
                     contact_person=form.cleaned_data["contact_person"],
                     **form.need_fields(),
                 )
-                _save_files(user, form.cleaned_data["files"], need=need)
+                _save_files(stored, user, form.cleaned_data["files"], need=need)
                 if submit:
                     services.need_submit(actor=user, need=need)
         except PermissionDenied as exc:
@@ -254,7 +271,7 @@ def need_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
         try:
-            with transaction.atomic():
+            with _atomic_with_files() as stored:
                 need = services.need_update(
                     actor=request.user,
                     need=need,
@@ -262,7 +279,7 @@ def need_edit(request, pk):
                     contact_person=form.cleaned_data["contact_person"],
                     **form.need_fields(),
                 )
-                _save_files(request.user, form.cleaned_data["files"], need=need)
+                _save_files(stored, request.user, form.cleaned_data["files"], need=need)
                 if submit:
                     services.need_submit(actor=request.user, need=need)
         except PermissionDenied as exc:
@@ -357,8 +374,8 @@ def attachment_add(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                _save_files(request.user, form.cleaned_data["files"], need=need)
+            with _atomic_with_files() as stored:
+                _save_files(stored, request.user, form.cleaned_data["files"], need=need)
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
@@ -385,8 +402,8 @@ def answer_attachment_add(request, pk):
     back_url = reverse("research_needs:conversation", args=[answer.conversation.pk])
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                _save_files(request.user, form.cleaned_data["files"], answer=answer)
+            with _atomic_with_files() as stored:
+                _save_files(stored, request.user, form.cleaned_data["files"], answer=answer)
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
@@ -467,11 +484,11 @@ def answer_create(request, pk):
     form = AnswerForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
+            with _atomic_with_files() as stored:
                 answer = services.answer_create(
                     actor=request.user, need=need, **form.answer_fields()
                 )
-                _save_files(request.user, form.cleaned_data["files"], answer=answer)
+                _save_files(stored, request.user, form.cleaned_data["files"], answer=answer)
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:

@@ -265,3 +265,25 @@ def test_remove_deletes_row_and_file(
     assert response.status_code == 302
     assert not Attachment.objects.exists()
     assert not storage.exists(name)
+
+
+def test_files_of_a_rolled_back_submission_leave_no_trace(client, owner, settings, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from research_needs import views
+    from tests.research_needs.test_forms import _need_post
+
+    def refuse(**kwargs):
+        raise ValidationError("Die Einreichung ist gerade nicht möglich.")
+
+    monkeypatch.setattr(views.services, "need_submit", refuse)
+    client.force_login(owner)
+    data = _need_post(action="submit")
+    data["files"] = [_pdf()]
+
+    response = client.post(reverse("research_needs:create"), data)
+
+    assert response.status_code == 400
+    assert not Attachment.objects.exists()
+    folder = settings.MEDIA_ROOT / "needs"
+    assert not folder.exists() or not any(folder.iterdir())
