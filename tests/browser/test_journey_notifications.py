@@ -105,7 +105,8 @@ def test_notifications_journey_role_change_list_digest(
     # --- Ben chooses the daily digest for his organisation's news ------------------------
     ben_page.goto(url(language, "members:profile_edit"))
     check(ben_page, language)
-    ben_page.get_by_role("radio", name=t(language, "Daily digest")).check()
+    # Every non-transactional category has its own row; the organisation's news is Ben's.
+    ben_page.locator("#id_notify-organisation_1").check()
     submit(ben_page, ben_page.get_by_role("button", name=t(language, "Save")))
 
     # Anna makes Ben a member again: no email now, but a new item in Ben's list.
