@@ -7,8 +7,10 @@ class ResearchNeedsConfig(AppConfig):
     verbose_name = _("Research needs")
 
     def ready(self):
+        from research_needs.cache import connect_signals
         from research_needs.notifications import register_notifications
         from research_needs.privacy import register_privacy
 
         register_notifications()
         register_privacy()
+        connect_signals()

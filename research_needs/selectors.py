@@ -4,9 +4,11 @@ carries the joins its page needs, so pages stay at a constant number of queries 
 from __future__ import annotations
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.fields import BooleanField
 from django.http import Http404
+from django.utils.functional import cached_property
 
 from members.models import Topic
 from members.permissions import is_organiser
@@ -15,6 +17,9 @@ from .models import Answer, Conversation, Message, Need
 from .permissions import organisation_of
 
 SEARCH_CONFIG = "german"
+# The list counts its hits up to this many; beyond, it says "more than" (P2: counting all
+# 6,000 hits of a common word costs more than finding the first page).
+COUNT_CAP = 1000
 SORTS = ("relevance", "newest", "deadline")
 STATUS_FILTERS = ("open", "closed", "all")
 
@@ -118,6 +123,26 @@ def search_needs(
     if sort == "relevance" and q:
         return needs.order_by("-rank", "-published_at", "-pk")
     return needs.order_by(F("published_at").desc(nulls_last=True), "-pk")
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``COUNT_CAP`` objects, with a LIMIT in the count's subquery, so a
+    search for a common word does not count every hit. ``capped`` tells the template to say
+    "more than"; the pages go up to the cap."""
+
+    cap = COUNT_CAP
+
+    @cached_property
+    def _capped_count(self) -> int:
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self._capped_count > self.cap
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._capped_count, self.cap)
 
 
 def landing_needs(user, *, limit: int = 6):

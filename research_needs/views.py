@@ -5,21 +5,24 @@ turns a TemplateResponse with a bound invalid form into a 400)."""
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.forms import Select
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members.permissions import is_organiser, membership_of
 
+from . import cache as list_cache
 from . import permissions, selectors, services
 from .forms import (
     AnswerForm,
@@ -75,6 +78,42 @@ def _answer_for_viewer(request, pk) -> Answer:
 
 @require_http_methods(GET)
 def need_list(request):
+    """The list and search. Visitors without pending messages get the page from the cache
+    (research_needs/cache.py, P3); members always get it rendered for them."""
+    if request.user.is_authenticated or len(messages.get_messages(request)):
+        return _need_list(request)[0]
+    try:
+        key = list_cache.page_key(request, get_language())
+        html, generation = list_cache.get_page(key) if key else (None, None)
+    except Exception:  # the cache is down: render as usual
+        key = html = None
+    if html is not None:
+        return HttpResponse(html)
+    response, cacheable = _need_list(request)
+    if key and cacheable:
+        response.add_post_render_callback(partial(_store_list, request, key, generation))
+    return response
+
+
+def _store_list(request, key, generation, response) -> None:
+    content = response.content
+    # Nothing personal may go into the shared page: no CSRF token, no cookie it set.
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or b"csrfmiddlewaretoken" in content:
+        return
+    list_cache.store_page(key, generation, content.decode(response.charset))
+
+
+def _style_search_form(form) -> None:
+    """Bootstrap classes on the widgets, so the template renders the fields with plain
+    markup (research_needs/_search_field.html) instead of crispy forms, which cost about half
+    of the page's rendering. Django adds aria-invalid and aria-describedby itself."""
+    for name, field in form.fields.items():
+        base = "form-select" if isinstance(field.widget, Select) else "form-control"
+        field.widget.attrs["class"] = f"{base} is-invalid" if name in form.errors else base
+
+
+def _need_list(request):
+    """The rendered list and whether it may be shared (no field error, answered with 200)."""
     form = NeedSearchForm(request.GET or None)
     filters = {}
     if form.is_bound:
@@ -86,13 +125,14 @@ def need_list(request):
             for key, value in form.cleaned_data.items()
             if key not in form.errors and value not in (None, "")
         }
+    _style_search_form(form)
     sort = filters.pop("sort", "relevance")
     needs = selectors.search_needs(request.user, sort=sort, **filters)
-    paginator = Paginator(needs, PAGE_SIZE)
+    paginator = selectors.CappedPaginator(needs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return TemplateResponse(
+    response = TemplateResponse(
         request,
         "research_needs/need_list.html",
         {
@@ -110,6 +150,7 @@ def need_list(request):
             "can_see_details": permissions.is_member(request.user) or is_organiser(request.user),
         },
     )
+    return response, not form.errors
 
 
 def _contacts(need: Need, answer: Answer) -> dict:

@@ -1,0 +1,186 @@
+"""P3: visitors get the needs list from the cache (research_needs/cache.py) until something
+shown on it changes; members never get the shared page; the page holds nothing personal.
+Also the capped hit count (P2): beyond COUNT_CAP the list says "more than"."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from research_needs import selectors, services
+from research_needs.models import Need
+from tests.factories import NeedFactory, topic
+
+pytestmark = pytest.mark.django_db
+
+
+def _list_url(language="de"):
+    with translation.override(language):
+        return reverse("research_needs:list")
+
+
+def _get(client, data=None, language="de"):
+    response = client.get(_list_url(language), data or {})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_second_visit_is_served_from_the_cache(client, sme, django_assert_num_queries):
+    NeedFactory(organisation=sme, title="Schwarzmasse sortenrein aufbereiten")
+    first = _get(client)
+
+    with django_assert_num_queries(0):
+        second = _get(client)
+
+    assert second == first
+    assert "Schwarzmasse sortenrein aufbereiten" in second
+
+
+def test_search_and_pages_are_cached_by_their_query(client, sme, django_assert_num_queries):
+    NeedFactory(organisation=sme, title="Schlacke aus der Kupferhütte")
+    NeedFactory(organisation=sme, title="Leiterplatten entstücken")
+    first = _get(client, {"q": "Schlacke", "sort": "relevance"})
+
+    with django_assert_num_queries(0):
+        # The same query in another order is the same page.
+        again = _get(client, {"sort": "relevance", "q": "Schlacke"})
+    other = _get(client, {"q": "Leiterplatten"})
+
+    assert again == first
+    assert "Schlacke aus der Kupferhütte" in first
+    assert "Leiterplatten entstücken" not in first
+    assert "Leiterplatten entstücken" in other
+
+
+def test_invalid_filters_are_not_cached(client):
+    for _ in range(2):
+        response = client.get(_list_url(), {"topic": "no-such-topic"})
+        assert response.status_code == 400
+        assert "is-invalid" in response.content.decode()
+
+
+def test_published_need_shows_on_the_next_visit(client, sme, owner, organiser_user):
+    _get(client)
+    need = NeedFactory(organisation=sme, created_by=owner, submitted=True, title="Neu: Indium")
+    assert "Neu: Indium" not in _get(client)
+
+    services.need_publish(actor=organiser_user, need=need)
+
+    assert "Neu: Indium" in _get(client)
+
+
+def test_edited_and_closed_needs_show_on_the_next_visit(client, sme, owner):
+    need = NeedFactory(organisation=sme, created_by=owner, title="Alter Titel")
+    assert "Alter Titel" in _get(client)
+
+    need.title = "Neuer Titel"
+    need.save()
+    assert "Neuer Titel" in _get(client)
+
+    services.need_close(actor=owner, need=need, reason=Need.CloseReason.WITHDRAWN)
+    page = _get(client)
+    assert "Neuer Titel" not in page
+    assert "Neuer Titel" in _get(client, {"status": "closed"})
+
+
+def test_deleted_need_and_changed_topics_show_on_the_next_visit(client, sme):
+    need = NeedFactory(organisation=sme, title="Magnete aus Festplatten")
+    keep = NeedFactory(organisation=sme, title="Katalysatoren aufbereiten")
+    badge = f'topic-badge">{topic("logistics").name_de}<'
+    assert badge not in _get(client)
+
+    keep.topics.add(topic("logistics"))
+    assert badge in _get(client)
+
+    need.delete()
+    assert "Magnete aus Festplatten" not in _get(client)
+
+
+def test_organisation_and_topic_changes_show_on_the_next_visit(client, sme):
+    NeedFactory(organisation=sme)
+    assert "Harzer Batterierecycling GmbH" in _get(client)
+
+    sme.name = "Harzer Kreislauf AG"
+    sme.save()
+    assert "Harzer Kreislauf AG" in _get(client)
+
+    battery = topic("battery-recycling")
+    battery.name_de = "Batterien und Akkus"
+    battery.save()
+    assert "Batterien und Akkus" in _get(client)
+
+
+def test_members_never_get_the_cached_page(client, sme, stranger, django_assert_num_queries):
+    NeedFactory(organisation=sme, visibility="members", title="Nur für Mitglieder")
+    visitor_page = _get(client)
+    assert "Nur für Mitglieder" not in visitor_page
+
+    client.force_login(stranger)
+    member_page = _get(client)
+
+    assert "Nur für Mitglieder" in member_page
+    assert "csrfmiddlewaretoken" in member_page  # the logout form: rendered for them
+    client.logout()
+    with django_assert_num_queries(0):
+        assert _get(client) == visitor_page
+
+
+def test_cached_page_holds_no_csrf_token_or_session(client, sme):
+    NeedFactory(organisation=sme)
+    _get(client)
+    response = client.get(_list_url())
+
+    page = response.content.decode()
+    assert "csrfmiddlewaretoken" not in page
+    assert "Log out" not in page and "Abmelden" not in page
+    assert not response.cookies
+
+
+def test_english_and_german_are_cached_apart(client, sme):
+    NeedFactory(organisation=sme)
+    german = _get(client, language="de")
+    english = _get(client, language="en")
+    assert _get(client, language="de") == german
+    assert _get(client, language="en") == english
+
+    assert 'lang="de"' in german and "Forschungsbedarf" in german
+    assert 'lang="en"' in english and "research need" in english
+
+
+def test_visitor_with_a_pending_message_gets_a_rendered_page(client, sme, stranger):
+    NeedFactory(organisation=sme)
+    cached = _get(client)
+    client.force_login(stranger)
+    client.post(reverse("account_logout"))  # leaves "You have signed out." in the session
+
+    page = _get(client)
+
+    assert 'class="messages"' in page
+    assert 'class="messages"' not in cached
+    assert _get(client) == cached  # the message was shown once; then the cached page
+
+
+def test_count_is_capped(sme, monkeypatch):
+    monkeypatch.setattr(selectors.CappedPaginator, "cap", 3)
+    NeedFactory.create_batch(4, organisation=sme)
+
+    paginator = selectors.CappedPaginator(Need.objects.all(), 2)
+
+    assert paginator.count == 3
+    assert paginator.capped
+    assert paginator.num_pages == 2
+
+
+def test_count_below_the_cap_is_exact(sme):
+    NeedFactory.create_batch(3, organisation=sme)
+
+    paginator = selectors.CappedPaginator(Need.objects.all(), 2)
+
+    assert paginator.count == 3
+    assert not paginator.capped
+
+
+def test_list_says_more_than_when_capped(client, sme, monkeypatch):
+    monkeypatch.setattr(selectors.CappedPaginator, "cap", 2)
+    NeedFactory.create_batch(3, organisation=sme)
+
+    assert "More than 2 research needs" in _get(client, language="en")
