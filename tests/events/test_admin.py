@@ -91,7 +91,7 @@ def test_admin_refuses_room_used_twice_at_once(client, organiser_user, programme
 
     assert response.status_code == 200
     html = _errors(response)
-    assert "Aula is already used at this time" in html or "Aula wird zu dieser Zeit" in html
+    assert "Aula ist zu dieser Zeit bereits durch" in html
     programme["second"].refresh_from_db()
     assert programme["second"].room == programme["foyer"]
 
@@ -108,7 +108,7 @@ def test_admin_refuses_speaker_in_two_places(client, organiser_user, programme):
     response = client.post(url, data)
 
     assert response.status_code == 200
-    assert "Anna Erz speaks at the same time in “Indium”" in _errors(response)
+    assert "Anna Erz spricht zur selben Zeit in „Indium“" in _errors(response)
     assert programme["second"].speakers.count() == 1
 
 
@@ -123,7 +123,7 @@ def test_admin_refuses_item_outside_event(client, organiser_user, programme):
     response = client.post(url, data)
 
     assert response.status_code == 200
-    assert "The item must lie within the event" in _errors(response)
+    assert "Der Programmpunkt muss innerhalb der Veranstaltungszeit liegen" in _errors(response)
     assert ProgrammeItem.objects.get(pk=programme["second"].pk).starts_at < later
 
 
@@ -152,7 +152,7 @@ def test_admin_refuses_clash_between_two_new_rows(client, organiser_user, progra
     response = client.post(url, data)
 
     assert response.status_code == 200
-    assert "Foyer is already used at this time by “Neu 1”" in _errors(response)
+    assert "Foyer ist zu dieser Zeit bereits durch „Neu 1“ belegt" in _errors(response)
     assert not ProgrammeItem.objects.filter(title__startswith="Neu").exists()
 
 
@@ -166,7 +166,7 @@ def test_programme_item_admin_refuses_room_clash(client, organiser_user, program
     response = client.post(url, data)
 
     assert response.status_code == 200
-    assert "Aula is already used at this time by “Indium”" in _errors(response)
+    assert "Aula ist zu dieser Zeit bereits durch „Indium“ belegt" in _errors(response)
     programme["second"].refresh_from_db()
     assert programme["second"].room == programme["foyer"]
 
