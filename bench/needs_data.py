@@ -238,7 +238,13 @@ def create_needs(count: int, *, seed: int = 2026, chunk: int = 2000) -> float:
         done += size
     with connection.cursor() as cursor:
         # What autovacuum does on a live site: merge the GIN index's pending list, gather stats.
-        cursor.execute("SELECT gin_clean_pending_list('research_needs_need_search'::regclass)")
+        # (every GIN index on the table, as autovacuum would: the search has more than one).
+        cursor.execute(
+            "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
+            "WHERE i.indrelid = %s::regclass AND a.amname = 'gin'",
+            [Need._meta.db_table],
+        )
         cursor.execute(f"ANALYZE {Need._meta.db_table}")
         cursor.execute(f"ANALYZE {Through._meta.db_table}")
         cursor.execute(f"ANALYZE {Organisation._meta.db_table}")

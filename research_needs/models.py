@@ -213,6 +213,17 @@ class Need(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    # What the search ranks by: title above summary and keywords, without the long
+    # description (which still makes a need found, through search_vector). Small enough to
+    # stay in the row, so ranking thousands of hits of a common word reads no TOAST (P2).
+    rank_vector = models.GeneratedField(
+        expression=(
+            SearchVector("title", config="german", weight="A")
+            + SearchVector("summary", KeywordsText("keywords"), config="german", weight="B")
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("research need")
@@ -220,6 +231,13 @@ class Need(models.Model):
         ordering = ["-published_at", "-created_at"]
         indexes = [
             GinIndex(fields=["search_vector"], name="research_needs_need_search"),
+            # Most searches are over open needs: this index answers them alone, without
+            # ANDing a bitmap of every published need from the status index (P2).
+            GinIndex(
+                fields=["search_vector"],
+                name="research_needs_need_search_pub",
+                condition=Q(status="published"),
+            ),
             models.Index(fields=["status", "-published_at"], name="research_needs_status_pub"),
             models.Index(fields=["status", "deadline"], name="research_needs_status_dl"),
         ]

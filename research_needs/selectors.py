@@ -20,6 +20,8 @@ SEARCH_CONFIG = "german"
 # The list counts its hits up to this many; beyond, it says "more than" (P2: counting all
 # 6,000 hits of a common word costs more than finding the first page).
 COUNT_CAP = 1000
+# Long columns the list never shows, left out of the search's rows.
+LIST_DEFERRED = ("description", "search_vector", "rank_vector", "moderation_comment")
 SORTS = ("relevance", "newest", "deadline")
 STATUS_FILTERS = ("open", "closed", "all")
 
@@ -32,23 +34,25 @@ def _topics_prefetch() -> Prefetch:
     return Prefetch("topics", queryset=Topic.objects.order_by("position", "slug"))
 
 
-def visible_needs(user) -> QuerySet[Need]:
+def visible_needs(user, *, published: Q | None = None) -> QuerySet[Need]:
     """Every need the user may at least see the title and summary of (PRODUCT.md 4), with
     the organisation joined, topics prefetched and ``poster_revealed``: whether the viewer
     may know who posted it (always, except anonymous needs for other organisations until
-    the poster accepts their answer)."""
+    the poster accepts their answer). ``published`` replaces the "was published" condition
+    for other organisations' needs, for a caller that filters by status itself."""
+    published = _was_published() if published is None else published
     needs = Need.objects.select_related("organisation").prefetch_related(_topics_prefetch())
     if is_organiser(user):
         return needs.annotate(poster_revealed=Value(True, output_field=BooleanField()))
     organisation = organisation_of(user)
     if organisation is None:
-        return needs.filter(_was_published(), visibility=Need.Visibility.PUBLIC).annotate(
+        return needs.filter(published, visibility=Need.Visibility.PUBLIC).annotate(
             poster_revealed=Value(True, output_field=BooleanField())
         )
     accepted = Answer.objects.filter(
         need=OuterRef("pk"), organisation=organisation, status=Answer.Status.ACCEPTED
     )
-    return needs.filter(_was_published() | Q(organisation=organisation)).annotate(
+    return needs.filter(published | Q(organisation=organisation)).annotate(
         poster_revealed=Q(organisation=organisation)
         | ~Q(visibility=Need.Visibility.ANONYMOUS)
         | Exists(accepted)
@@ -84,7 +88,18 @@ def search_needs(
     level. ``topic``: a Topic, its pk or slug. Filtering by the organisation's kind or
     federal state leaves out anonymous needs the viewer may not attribute, so a filter can
     never narrow down who posted one. With ``q``, each need carries ``rank``."""
-    needs = visible_needs(user)
+    # Only what the list shows, and the organisation fetched for the page's needs alone
+    # instead of joined to every hit before the sort (P2: a common word matches thousands).
+    # Open needs: the status is filtered below for everyone, so "was published" needs no
+    # status of its own (a second one makes PostgreSQL misjudge it and AND a bitmap of every
+    # published need into the search instead of using the open needs' index).
+    published = Q(published_at__isnull=False) if status in (None, "", "open") else None
+    needs = (
+        visible_needs(user, published=published)
+        .select_related(None)
+        .prefetch_related("organisation")
+        .defer(*LIST_DEFERRED)
+    )
     if status in (None, "", "open"):
         needs = needs.filter(status=Need.Status.PUBLISHED)
     elif status == "closed":
@@ -115,9 +130,7 @@ def search_needs(
     q = (q or "").strip()
     if q:
         query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
-        needs = needs.filter(search_vector=query).annotate(
-            rank=SearchRank(F("search_vector"), query)
-        )
+        needs = needs.filter(search_vector=query).annotate(rank=SearchRank(F("rank_vector"), query))
     if sort == "deadline":
         return needs.order_by("deadline", "-pk")
     if sort == "relevance" and q:
