@@ -7,63 +7,17 @@ concurrency and duration in the same run, alternating, with bench/load.py. Print
 requests per second of each, latencies, and the ratio (target at least 0.4).
 """
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
-from urllib.parse import quote
-
 NEEDS = 10_000
 CONCURRENCY = 8
 DURATION = 8.0
 WARMUP = 2.0
 ROUNDS = 2
 TARGET_RATIO = 0.4
-BASE_DIR = Path(__file__).resolve().parent.parent
 # Two cores on the reference machine: two worker processes, a few threads each so that
 # keep-alive connections are kept (gunicorn's sync worker closes after every request).
 GUNICORN = ["--workers", "2", "--worker-class", "gthread", "--threads", "4"]
 GUNICORN += ["--keep-alive", "10", "--timeout", "60", "--no-control-socket"]
 GUNICORN += ["--access-logfile", "-", "--error-logfile", "-", "--log-level", "warning"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database_url() -> str:
-    """The server this process uses, so gunicorn never opens the embedded one itself."""
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
-    from django.db import connection
-
-    db = connection.settings_dict
-    host = quote(str(db["HOST"]), safe="")
-    return f"postgres://{quote(db['USER'])}:{quote(db['PASSWORD'] or '')}@{host}:{db['PORT']}/"
-
-
-def _wait_for(port: int, process: subprocess.Popen, log_path: Path) -> None:
-    import http.client
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn ended:\n{log_path.read_text(errors='replace')[-3000:]}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/bench/trivial/")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer within 60 s.")
 
 
 def run() -> None:
@@ -72,44 +26,23 @@ def run() -> None:
     setup_django()
     from bench.load import run_load
     from bench.needs_data import create_needs
+    from bench.server import gunicorn
     from research_needs.models import Need
 
     seconds = create_needs(NEEDS)
     print(f"   inserted {Need.objects.count():,} needs in {seconds:.1f} s")
-    port = _free_port()
-    env = dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="bench.web_settings",
-        DATABASE_URL=_database_url(),
-        PYTHONUNBUFFERED="1",
-    )
-    log_dir = tempfile.TemporaryDirectory(prefix="bench-needs-list-")
-    log_path = Path(log_dir.name) / "gunicorn.log"
-    args = [sys.executable, "-m", "gunicorn", "forum.wsgi", "-b", f"127.0.0.1:{port}", *GUNICORN]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            args, env=env, cwd=BASE_DIR, stdin=subprocess.DEVNULL, stdout=log, stderr=log
-        )
-    try:
-        _wait_for(port, process, log_path)
-        base = f"http://127.0.0.1:{port}"
-        urls = {"trivial view": f"{base}/bench/trivial/", "/needs/": f"{base}/needs/"}
+    with gunicorn(GUNICORN) as server:
+        urls = {
+            "trivial view": f"{server.base_url}/bench/trivial/",
+            "/needs/": f"{server.base_url}/needs/",
+        }
         results = {label: [] for label in urls}
         for _round in range(ROUNDS):
             for label, url in urls.items():
                 results[label].append(
                     run_load(url, concurrency=CONCURRENCY, duration=DURATION, warmup=WARMUP)
                 )
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        errors = log_path.read_text(errors="replace")
-        log_dir.cleanup()
+    errors = server.log
 
     rates = {}
     print(

@@ -10,7 +10,6 @@ server has accepted all 2,000 messages.
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,12 +17,13 @@ import threading
 import time
 from email.parser import BytesHeaderParser
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
+
+from bench.server import BASE_DIR, database_url, free_port
 
 RECIPIENTS = 2000
 TARGET_SECONDS = 60
 TIMEOUT = 600
-BASE_DIR = Path(__file__).resolve().parent.parent
 WORKER = ["-m", "celery", "-A", "forum", "worker", "--pool=solo", "--concurrency=1", "-Q", "celery"]
 WORKER += ["-l", "info", "-n", "bench@%h", "--without-mingle", "--without-gossip"]
 # The organiser's mass mail, recorded in a process configured like a web process of the
@@ -75,23 +75,6 @@ class CountingSink:
     def count(self) -> int:
         with self._lock:
             return len(self.ids)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database_url() -> str:
-    """The server this process uses, so the subprocess never opens the embedded one itself."""
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
-    from django.db import connection
-
-    db = connection.settings_dict
-    host = quote(str(db["HOST"]), safe="")
-    return f"postgres://{quote(db['USER'])}:{quote(db['PASSWORD'] or '')}@{host}:{db['PORT']}/"
 
 
 def _redis_db_url(url: str) -> str:
@@ -163,12 +146,12 @@ def run() -> None:
     redis_url = os.environ.get("REDIS_URL")
     broker = _redis_db_url(redis_url) if redis_url else "memory://localhost/"
     sink = CountingSink()
-    port = _free_port()
+    port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port, server_hostname="bench.test")
     env = dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="bench.worker_settings",
-        DATABASE_URL=_database_url(),
+        DATABASE_URL=database_url(),
         FORUM_BENCH_BROKER_URL=broker,
         FORUM_BENCH_SMTP_PORT=str(port),
         PYTHONUNBUFFERED="1",

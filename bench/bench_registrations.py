@@ -10,58 +10,18 @@ no error.
 """
 
 import http.client
-import os
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 ATTEMPTS = 500
 SEATS = 100
 SLUG = "bench-p5"
-BASE_DIR = Path(__file__).resolve().parent.parent
 # Two cores on the reference machine: two worker processes with threads; the listen
 # backlog takes the 500 connections that arrive at once.
 GUNICORN = ["--workers", "2", "--worker-class", "gthread", "--threads", "8"]
 GUNICORN += ["--backlog", "2048", "--timeout", "120", "--no-control-socket"]
 GUNICORN += ["--error-logfile", "-", "--log-level", "warning"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database_url() -> str:
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
-    from django.db import connection
-
-    db = connection.settings_dict
-    host = quote(str(db["HOST"]), safe="")
-    return f"postgres://{quote(db['USER'])}:{quote(db['PASSWORD'] or '')}@{host}:{db['PORT']}/"
-
-
-def _wait_for(port: int, process: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn ended:\n{log_path.read_text(errors='replace')[-3000:]}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/bench/trivial/")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer within 60 s.")
 
 
 def _prepare() -> list[tuple[str, str, str]]:
@@ -162,33 +122,11 @@ def run() -> None:
 
     setup_django()
     clients = _prepare()
-    port = _free_port()
-    env = dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="bench.web_settings",
-        DATABASE_URL=_database_url(),
-        PYTHONUNBUFFERED="1",
-    )
-    log_dir = tempfile.TemporaryDirectory(prefix="bench-registrations-")
-    log_path = Path(log_dir.name) / "gunicorn.log"
-    args = [sys.executable, "-m", "gunicorn", "forum.wsgi", "-b", f"127.0.0.1:{port}", *GUNICORN]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            args, env=env, cwd=BASE_DIR, stdin=subprocess.DEVNULL, stdout=log, stderr=log
-        )
-    try:
-        _wait_for(port, process, log_path)
-        statuses, errors, seconds = _attack(port, clients)
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        log_text = log_path.read_text(errors="replace")
-        log_dir.cleanup()
+    from bench.server import gunicorn
+
+    with gunicorn(GUNICORN) as server:
+        statuses, errors, seconds = _attack(server.port, clients)
+    log_text = server.log
 
     from events.models import Registration
 
