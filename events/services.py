@@ -13,13 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from forum.i18n import language_code
 from members.permissions import is_organiser, membership_of
 
 from . import notifications, permissions
@@ -37,12 +36,6 @@ from .models import (
 LOCK_SEATS = True
 
 Status = Registration.Status
-
-
-def _language_code(language: str | None) -> str:
-    codes = {code for code, _name in settings.LANGUAGES}
-    language = (language or get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    return language if language in codes else settings.LANGUAGE_CODE
 
 
 def _locked_event(event_id: int) -> Event:
@@ -287,7 +280,7 @@ def registration_create(
         registration.accessibility_needs = accessibility_needs.strip()
         registration.list_consent = bool(list_consent)
         registration.list_consent_at = now if list_consent else None
-        registration.language = _language_code(language)
+        registration.language = language_code(language)
         registration.cancelled_at = None
         registration.confirmed_at = None
         registration.waitlisted_at = None

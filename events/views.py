@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
@@ -18,24 +17,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from forum.shortcuts import add_errors, render_page
 from members.permissions import membership_of
 
 from . import permissions, selectors, services
 from .forms import CheckinSearchForm, GuestRegistrationForm, RegistrationChoicesForm, StandForm
 from .models import CalendarFeed, Event, ProgrammeItem, Registration, Stand
-
-
-def _render(request, template, context, status=200):
-    """A TemplateResponse, so forum.middleware answers a page with an invalid form with 400."""
-    return TemplateResponse(request, template, context, status=status)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _event(request, slug) -> Event:
@@ -67,7 +54,7 @@ def _staff_only(request):
 @require_http_methods(["GET", "HEAD"])
 def event_list(request):
     upcoming, past = selectors.event_list(request.user)
-    return _render(request, "events/event_list.html", {"upcoming": upcoming, "past": past})
+    return render_page(request, "events/event_list.html", {"upcoming": upcoming, "past": past})
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -75,7 +62,7 @@ def event_detail(request, slug):
     event = _event(request, slug)
     items = selectors.programme(event)
     registration = selectors.registration_of(request.user, event)
-    return _render(
+    return render_page(
         request,
         "events/event_detail.html",
         {
@@ -102,13 +89,13 @@ def item_detail(request, slug, pk):
         item = selectors.item_for_page(event, pk)
     except ProgrammeItem.DoesNotExist as exc:
         raise Http404 from exc
-    return _render(request, "events/item_detail.html", {"event": event, "item": item})
+    return render_page(request, "events/item_detail.html", {"event": event, "item": item})
 
 
 @require_http_methods(["GET", "HEAD"])
 def exhibitors(request, slug):
     event = _event(request, slug)
-    return _render(
+    return render_page(
         request,
         "events/exhibitors.html",
         {"event": event, "stands": list(selectors.exhibitors(event))},
@@ -124,7 +111,7 @@ def attendees(request, slug):
     registration = selectors.registration_of(request.user, event)
     if not permissions.can_see_attendee_list(request.user, event, registration):
         raise Http404
-    return _render(
+    return render_page(
         request,
         "events/attendees.html",
         {"event": event, "attendees": list(selectors.attendees(event, request.user))},
@@ -165,19 +152,19 @@ def register(request, slug):
                 **form.choices(),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             if is_member:
                 messages.success(request, _status_message(registration))
                 return redirect(registration.get_absolute_url())
-            return _render(
+            return render_page(
                 request,
                 "events/register_check_mail.html",
                 {"event": event, "email": registration.email, "created": created},
             )
     elif form.is_bound and state != "open":
         form.add_error(None, _("Registration is not open."))
-    return _render(
+    return render_page(
         request,
         "events/register.html",
         {
@@ -211,7 +198,7 @@ def guest_confirm(request, token):
     try:
         registration, changed = services.guest_confirm(registration=registration)
     except ValidationError as exc:
-        return _render(
+        return render_page(
             request,
             "events/registration_problem.html",
             {"registration": registration, "event": registration.event, "errors": exc.messages},
@@ -260,12 +247,12 @@ def registration_manage(request, token):
                         registration=registration, actor=request.user, **form.choices()
                     )
                 except ValidationError as exc:
-                    _add_errors(form, exc)
+                    add_errors(form, exc)
                 else:
                     messages.success(request, _("Your changes are saved."))
                     return redirect(registration.get_absolute_url())
         elif action not in ("cancel", "update"):
-            return _render(
+            return render_page(
                 request,
                 "events/registration_problem.html",
                 {
@@ -275,7 +262,7 @@ def registration_manage(request, token):
                 },
                 status=400,
             )
-    return _render(
+    return render_page(
         request,
         "events/registration_manage.html",
         {
@@ -305,7 +292,7 @@ def my_registrations(request):
         raise Http404
     registrations = list(selectors.my_registrations(request.user))
     feed = getattr(request.user, "calendar_feed", None) if _has_feed(request.user) else None
-    return _render(
+    return render_page(
         request,
         "events/my_registrations.html",
         {
@@ -348,7 +335,7 @@ def stand_apply(request, slug):
             try:
                 services.stand_apply(event=event, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             except PermissionDenied as exc:
                 raise Http404 from exc
             else:
@@ -358,7 +345,7 @@ def stand_apply(request, slug):
                 )
                 return redirect("events:stand_apply", slug=event.slug)
     elif request.method == "POST":
-        return _render(
+        return render_page(
             request,
             "events/stand_apply.html",
             {
@@ -369,7 +356,7 @@ def stand_apply(request, slug):
             },
             status=409,
         )
-    return _render(
+    return render_page(
         request,
         "events/stand_apply.html",
         {
@@ -404,7 +391,7 @@ def checkin(request, slug):
     counts = event.registrations.filter(status=Registration.Status.CONFIRMED).aggregate(
         confirmed=Count("pk"), arrived=Count("pk", filter=Q(checked_in_at__isnull=False))
     )
-    return _render(
+    return render_page(
         request,
         "events/checkin.html",
         {"event": event, "form": form, "q": q, "results": results, "counts": counts},
@@ -448,7 +435,7 @@ def checkin_code(request, code):
     if request.method == "POST":
         _check_in(request, registration)
         return redirect("events:checkin_code", code=code)
-    return _render(
+    return render_page(
         request,
         "events/checkin_code.html",
         {"registration": registration, "event": registration.event},

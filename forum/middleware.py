@@ -6,8 +6,8 @@ from django.forms import BaseForm
 class InvalidFormStatusMiddleware:
     """A page that shows a bound form with errors answers 400, not 200 (R2).
 
-    The one place this rule lives: our views return TemplateResponses (``members.views
-    ._render``), and allauth's views (login, sign-up, password reset, ...) do too. Clients,
+    The one place this rule lives: our views return TemplateResponses
+    (``forum.shortcuts.render_page``), and allauth's views (login, sign-up, password reset, ...) do too. Clients,
     monitoring and tests can then tell a rejected submission from a page view, and the
     form still shows every error and keeps the input.
     """

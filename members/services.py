@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from forum.i18n import language_code
 
 from . import permissions
 from .models import Consent, Invitation, Membership, Organisation, Profile, Topic, User
@@ -37,12 +37,6 @@ ORGANISATION_FIELDS = (
     "size_band",
 )
 PROFILE_FIELDS = ("position", "phone", "expertise_keywords", "preferred_language")
-
-
-def _language_code(language: str | None) -> str:
-    codes = {code for code, _name in settings.LANGUAGES}
-    language = (language or get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    return language if language in codes else settings.LANGUAGE_CODE
 
 
 def _forget_membership(user) -> None:
@@ -69,7 +63,7 @@ def user_signup_complete(
     with transaction.atomic():
         _set_name(user, first_name, last_name)
         profile, _created = Profile.objects.get_or_create(
-            user=user, defaults={"preferred_language": _language_code(language)}
+            user=user, defaults={"preferred_language": language_code(language)}
         )
         return profile
 
@@ -266,7 +260,7 @@ def invitation_create(
             email=email,
             role=role,
             invited_by=actor,
-            language=_language_code(language),
+            language=language_code(language),
         )
         invitation.full_clean()
         invitation.save()

@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from forum.notifications import services as notification_services
 from forum.notifications.forms import PreferencesForm
+from forum.shortcuts import add_errors, render_page
 
 from . import permissions, selectors, services
 from .forms import (
@@ -33,19 +33,6 @@ from .forms import (
 from .models import Consent, Invitation, Membership, Organisation, Profile
 
 DIRECTORY_PAGE_SIZE = 20
-
-
-def _render(request, template, context):
-    """A TemplateResponse, so forum.middleware answers a page with an invalid form with 400."""
-    return TemplateResponse(request, template, context)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _error_messages(error: ValidationError) -> list[str]:
@@ -74,7 +61,7 @@ def directory(request):
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return _render(
+    return render_page(
         request,
         "members/directory.html",
         {
@@ -155,11 +142,11 @@ def organisation_edit(request, slug):
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The organisation has been saved."))
             return redirect(organisation)
-    return _render(
+    return render_page(
         request,
         "members/organisation_edit.html",
         {
@@ -191,7 +178,7 @@ def organisation_members(request, slug):
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -199,7 +186,7 @@ def organisation_members(request, slug):
             )
             return redirect("members:organisation_members", slug=organisation.slug)
     memberships = list(selectors.organisation_memberships(organisation))
-    return _render(
+    return render_page(
         request,
         "members/organisation_members.html",
         {
@@ -331,11 +318,11 @@ def profile_edit(request):
                     preferences=notification_form.cleaned_data,
                 )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Your profile has been saved."))
             return redirect("members:home")
-    return _render(
+    return render_page(
         request,
         "members/profile_edit.html",
         {"form": form, "notification_form": notification_form},
@@ -400,7 +387,7 @@ def organisation_create(request):
                 actor=request.user, logo=None if logo is ... else logo, **data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -408,7 +395,7 @@ def organisation_create(request):
                 % {"organisation": organisation.name},
             )
             return redirect(organisation)
-    return _render(request, "members/organisation_create.html", {"form": form})
+    return render_page(request, "members/organisation_create.html", {"form": form})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from forum.shortcuts import add_errors, render_page
 from members.permissions import is_organiser, membership_of
 
 from . import cache as list_cache
@@ -40,21 +41,6 @@ from .models import Answer, Attachment, Need
 PAGE_SIZE = 20
 GET = ["GET", "HEAD"]
 GET_POST = ["GET", "HEAD", "POST"]
-
-
-def _render(request, template, context, status=None):
-    """A TemplateResponse, so forum.middleware answers a page with an invalid form with 400."""
-    return TemplateResponse(request, template, context, status=status)
-
-
-def _add_errors(form, error: ValidationError, *, aliases=None) -> None:
-    aliases = aliases or {}
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            field = aliases.get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _flash_errors(request, error: ValidationError) -> None:
@@ -276,7 +262,7 @@ def need_create(request):
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _add_errors(form, exc, aliases={"file": "files"})
+            add_errors(form, exc, aliases={"file": "files"})
         else:
             if submit:
                 messages.success(
@@ -286,7 +272,7 @@ def need_create(request):
             else:
                 messages.success(request, _("Your draft has been saved."))
             return redirect(need)
-    return _render(request, "research_needs/need_form.html", {"form": form, "need": None})
+    return render_page(request, "research_needs/need_form.html", {"form": form, "need": None})
 
 
 def _owned_need(request, pk) -> Need:
@@ -326,7 +312,7 @@ def need_edit(request, pk):
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _add_errors(form, exc, aliases={"file": "files"})
+            add_errors(form, exc, aliases={"file": "files"})
         else:
             messages.success(
                 request,
@@ -335,7 +321,7 @@ def need_edit(request, pk):
                 else _("Your draft has been saved."),
             )
             return redirect(need)
-    return _render(
+    return render_page(
         request,
         "research_needs/need_form.html",
         {"form": form, "need": need, "attachments": list(need.attachments.all())},
@@ -372,11 +358,11 @@ def need_close(request, pk):
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The research need has been closed."))
             return redirect(need)
-    return _render(request, "research_needs/need_close.html", {"form": form, "need": need})
+    return render_page(request, "research_needs/need_close.html", {"form": form, "need": need})
 
 
 @login_required
@@ -395,11 +381,11 @@ def need_extend(request, pk):
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The answer deadline has been extended."))
             return redirect(need)
-    return _render(request, "research_needs/need_extend.html", {"form": form, "need": need})
+    return render_page(request, "research_needs/need_extend.html", {"form": form, "need": need})
 
 
 # --- Attachments --------------------------------------------------------------------------
@@ -420,11 +406,11 @@ def attachment_add(request, pk):
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _add_errors(form, exc, aliases={"file": "files"})
+            add_errors(form, exc, aliases={"file": "files"})
         else:
             messages.success(request, _("The files have been attached."))
             return redirect(need)
-    return _render(
+    return render_page(
         request,
         "research_needs/attachment_form.html",
         {"form": form, "need": need, "answer": None, "back_url": need.get_absolute_url()},
@@ -448,11 +434,11 @@ def answer_attachment_add(request, pk):
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _add_errors(form, exc, aliases={"file": "files"})
+            add_errors(form, exc, aliases={"file": "files"})
         else:
             messages.success(request, _("The files have been attached."))
             return redirect(back_url)
-    return _render(
+    return render_page(
         request,
         "research_needs/attachment_form.html",
         {"form": form, "need": answer.need, "answer": answer, "back_url": back_url},
@@ -533,14 +519,14 @@ def answer_create(request, pk):
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _add_errors(form, exc, aliases={"file": "files"})
+            add_errors(form, exc, aliases={"file": "files"})
         else:
             messages.success(
                 request,
                 _("Your answer has been sent. You can talk with the organisation here."),
             )
             return redirect("research_needs:conversation", answer.conversation.pk)
-    return _render(request, "research_needs/answer_form.html", {"form": form, "need": need})
+    return render_page(request, "research_needs/answer_form.html", {"form": form, "need": need})
 
 
 def _answer_action(request, pk, service, success):
@@ -600,11 +586,13 @@ def answer_decline(request, pk):
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The answer has been declined; the responder is told."))
             return redirect(answer.need)
-    return _render(request, "research_needs/answer_decline.html", {"form": form, "answer": answer})
+    return render_page(
+        request, "research_needs/answer_decline.html", {"form": form, "answer": answer}
+    )
 
 
 # --- Conversations ------------------------------------------------------------------------
@@ -636,7 +624,7 @@ def conversation(request, pk):
             except PermissionDenied as exc:
                 raise Http404 from exc
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 return redirect(
                     reverse("research_needs:conversation", args=[conversation.pk]) + "#latest"
@@ -659,7 +647,7 @@ def conversation(request, pk):
         }
     if request.method != "POST":
         services.conversation_mark_read(actor=user, conversation=conversation)
-    return _render(
+    return render_page(
         request,
         "research_needs/conversation.html",
         {
@@ -734,11 +722,11 @@ def _moderation_comment(request, pk, service, template_action, success):
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, success % {"title": need.title})
             return redirect("research_needs:moderation")
-    return _render(
+    return render_page(
         request,
         "research_needs/moderation_comment.html",
         {"form": form, "need": need, "action": template_action},
