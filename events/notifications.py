@@ -31,6 +31,7 @@ from forum.notifications import registry
 from forum.notifications.registry import Attachment
 from forum.notifications.services import notify
 from members.models import Membership
+from members.selectors import organisation_admins
 
 from . import calendars, qr
 from .models import BERLIN, Event, Registration, SessionSignup, Stand
@@ -307,10 +308,7 @@ def _stand_recipients(stand) -> list:
         and Membership.objects.filter(user=applicant, organisation=stand.organisation_id).exists()
     ):
         return [applicant]
-    admins = Membership.objects.filter(
-        organisation=stand.organisation_id, role=Membership.Role.ADMIN, user__is_active=True
-    ).select_related("user", "user__profile")
-    return [membership.user for membership in admins.order_by("user_id")]
+    return list(organisation_admins(stand.organisation_id))
 
 
 def stand_decided(stand):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .models import Invitation, Membership, Organisation, Topic
+from .models import Invitation, Membership, Organisation, Topic, User
 
 
 def organisation_directory(
@@ -38,6 +38,20 @@ def organisation_memberships(organisation: Organisation) -> QuerySet[Membership]
         Membership.objects.filter(organisation=organisation)
         .select_related("user", "user__profile")
         .order_by("role", "user__last_name", "user__first_name", "user__email")
+    )
+
+
+def organisation_admins(organisation) -> QuerySet[User]:
+    """The organisation's active admins (an Organisation or its pk), with their profiles:
+    whom to tell when the person who acted for the organisation is gone."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=organisation,
+            memberships__role=Membership.Role.ADMIN,
+        )
+        .select_related("profile")
+        .order_by("pk")
     )
 
 

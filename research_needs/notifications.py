@@ -22,6 +22,7 @@ from forum.notifications import registry
 from forum.notifications.models import Notification
 from forum.notifications.services import notify, notify_many
 from forum.organisers import ORGANISERS_GROUP
+from members.selectors import organisation_admins
 
 CATEGORY = "research_needs"
 ALERTS = "need_alerts"
@@ -135,15 +136,7 @@ def need_owners(need) -> list:
     owners = _active_members([need.created_by_id, need.contact_person_id], need.organisation)
     if owners:
         return owners
-    return list(
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            memberships__organisation=need.organisation,
-            memberships__role="admin",
-        )
-        .order_by("pk")
-    )
+    return list(organisation_admins(need.organisation))
 
 
 def responders(answer) -> list:
@@ -152,15 +145,7 @@ def responders(answer) -> list:
     people = _active_members([answer.created_by_id], answer.organisation)
     if people:
         return people
-    return list(
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            memberships__organisation=answer.organisation,
-            memberships__role="admin",
-        )
-        .order_by("pk")
-    )
+    return list(organisation_admins(answer.organisation))
 
 
 def organisers() -> list:
