@@ -13,20 +13,21 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip==25.3"
 
-# Stamp files re-run the install only when the lock files change.
-$(VENV)/.installed-base: requirements/base.lock | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/base.lock
+# Stamp files re-run the install only when the lock files change. dev.lock is base.lock plus
+# the embedded PostgreSQL; test.lock adds the test tools. The production image uses base.lock.
+$(VENV)/.installed-dev: requirements/dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock
 	@touch $@
 
 $(VENV)/.installed-test: requirements/test.lock | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/test.lock
-	@touch $@ $(VENV)/.installed-base
+	@touch $@ $(VENV)/.installed-dev
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: $(VENV)/.installed-base assets translations
+install: $(VENV)/.installed-dev assets translations
 install-test: $(VENV)/.installed-test assets translations
 
 assets: node_modules/.installed
@@ -54,11 +55,15 @@ lint: install-test
 bench: install-test
 	$(BIN)/python -m bench
 
-# Regenerate the hashed lock files after changing pyproject.toml.
+# Regenerate the hashed lock files after changing pyproject.toml. uv's universal resolution
+# keeps packages that only some 3.11 patch releases need (async-timeout below 3.11.3), so the
+# locks install on Debian 12's own Python 3.11.2 as well as on later 3.11 releases.
+UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes
 lock: | $(BIN)/python
-	$(BIN)/pip install --quiet "pip-tools==7.6.2"
-	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements/base.lock pyproject.toml
-	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links --extra test -o requirements/test.lock pyproject.toml
+	$(BIN)/pip install --quiet "uv==0.13.8"
+	$(UV_COMPILE) -o requirements/base.lock pyproject.toml
+	$(UV_COMPILE) --extra dev -o requirements/dev.lock pyproject.toml
+	$(UV_COMPILE) --extra test -o requirements/test.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
