@@ -19,13 +19,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
 import subprocess
 import tarfile
-from datetime import UTC, datetime
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
@@ -36,6 +41,9 @@ MEDIA_FILE = "media.tar.gz"
 MANIFEST_FILE = "manifest.json"
 # Where Debian's postgresql-client-<major> packages put their binaries.
 DEBIAN_PG_ROOT = Path("/usr/lib/postgresql")
+
+
+logger = logging.getLogger(__name__)
 
 
 class BackupError(Exception):
@@ -330,3 +338,57 @@ def backup_restore(*, path: Path, db: dict, media_root: Path, force: bool = Fals
             member.name = relative
             archive.extract(member, media_root, set_attrs=False)
     return manifest
+
+
+# --- Nightly schedule (the compose service "backup") ---------------------------------------
+
+
+def parse_clock(value: str) -> clock_time:
+    """``02:30`` -> time(2, 30); ValueError for anything else."""
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
+    if not match:
+        raise ValueError(f"{value!r} is not a time of day like 02:30.")
+    return clock_time(int(match.group(1)), int(match.group(2)))
+
+
+def next_run_at(now: datetime, at: clock_time, zone: ZoneInfo) -> datetime:
+    """The next moment after ``now`` when the wall clock in ``zone`` shows ``at``, in UTC.
+
+    On the night the clocks go forward a time that does not exist (02:30) runs an hour
+    later by the wall clock; on the night they go back it runs once, the first time.
+    """
+    local_now = now.astimezone(zone)
+    day = local_now.date()
+    while True:
+        candidate = datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+        if candidate > now:
+            return candidate
+        day += timedelta(days=1)
+
+
+def run_daily(
+    *,
+    at: clock_time,
+    zone: ZoneInfo,
+    job: Callable[[], object],
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    sleep: Callable[[float], object] = time.sleep,
+    runs: int | None = None,
+) -> None:
+    """Runs ``job`` every day at ``at`` (wall clock in ``zone``), forever or ``runs`` times.
+
+    Sleeps in steps of at most a minute, so a changed clock or a suspended host does not
+    skip a night. A failing job is logged (ERROR: mailed to ADMINS, sent to Sentry) and
+    the loop goes on to the next night.
+    """
+    done = 0
+    while runs is None or done < runs:
+        due = next_run_at(now(), at, zone)
+        logger.info("Next backup at %s.", due.astimezone(zone).isoformat())
+        while (remaining := (due - now()).total_seconds()) > 0:
+            sleep(min(remaining, 60))
+        try:
+            job()
+        except Exception:
+            logger.exception("The nightly backup failed.")
+        done += 1

