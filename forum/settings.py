@@ -326,6 +326,10 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    if not SECURE_SSL_REDIRECT:
+        # Switched off on purpose because the reverse proxy redirects: `check --deploy`
+        # (run before every start by compose) would stop the stack over it otherwise.
+        SILENCED_SYSTEM_CHECKS = ["security.W008"]
     # The header the TLS-terminating reverse proxy sets, as Django sees it in request.META.
     # Only correct behind a proxy that overwrites it: a client could send it too.
     SECURE_PROXY_SSL_HEADER = proxy_ssl_header(

@@ -241,3 +241,18 @@ def test_check_deploy_stops_a_weak_configuration(override, warning):
 
     assert result.returncode != 0
     assert warning in result.stdout + result.stderr
+
+
+def test_check_deploy_accepts_redirect_left_to_the_proxy():
+    """SECURE_SSL_REDIRECT=0 is a documented choice (the proxy redirects); compose's
+    migrate service must not refuse to start over it."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=production_env(SECURE_SSL_REDIRECT="0"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
