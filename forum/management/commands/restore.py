@@ -49,7 +49,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Restored {path.name} (taken {manifest['created_at']}, "
-                f"{manifest['media_files']} media files). Run `manage.py migrate` if the code "
+                f"media files: {manifest['media_files']}). Run `manage.py migrate` if the code "
                 "is newer than the backup."
             )
         )
