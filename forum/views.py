@@ -73,7 +73,8 @@ def _check_broker() -> dict:
 
 def _check_notifications() -> dict:
     """Age of the oldest notification due for sending. Rows waiting for a retry (backoff)
-    are not due yet; one due for longer than HEALTH_MAX_PENDING_AGE means no worker sends."""
+    are not due yet; one older than HEALTH_MAX_PENDING_AGE and due means mail is not going
+    out: no worker runs, or the SMTP server keeps refusing."""
     from django.db.models import Min, Q
 
     from forum.notifications.models import EmailState, Notification
