@@ -4,6 +4,8 @@
 clock): that is what the compose service ``backup`` does. See forum/backups.py.
 """
 
+import signal
+import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -66,6 +68,9 @@ class Command(BaseCommand):
             except ValueError as error:
                 raise CommandError(str(error)) from error
             self.stdout.write(f"Backups every day at {at:%H:%M} ({settings.TIME_ZONE}).")
+            # As PID 1 of a container, Python would ignore `docker stop`'s SIGTERM (no default
+            # action for init) and be killed 10 s later; leave at once, cleaning up.
+            signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
             run_daily(at=at, zone=ZoneInfo(settings.TIME_ZONE), job=backup)
             return
         try:
