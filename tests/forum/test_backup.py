@@ -6,6 +6,10 @@ database of its own, created empty here and dropped afterwards, and an empty med
 
 import hashlib
 import json
+import os
+import signal
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
@@ -25,6 +29,7 @@ from research_needs.models import Need
 from tests.factories import NeedFactory, OrganisationFactory, UserFactory, png_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _admin_connection():
@@ -313,3 +318,21 @@ def test_run_daily_waits_for_the_time_and_survives_a_failed_night(caplog):
     assert runs == [_utc("2026-11-25T01:30:00"), _utc("2026-11-26T01:30:00")]
     assert max(sleeps) <= 60
     assert "The nightly backup failed." in caplog.text
+
+
+def test_backup_loop_leaves_promptly_on_sigterm(tmp_path):
+    """`docker compose stop backup` sends SIGTERM to the loop, which runs as PID 1."""
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="forum.settings", PYTHONUNBUFFERED="1")
+    args = [sys.executable, "manage.py", "backup", "--at", "02:30", "--dir", str(tmp_path)]
+    with subprocess.Popen(
+        args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as process:
+        try:
+            assert "Backups every day at 02:30" in process.stdout.readline()
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=15) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+    assert list(tmp_path.iterdir()) == []

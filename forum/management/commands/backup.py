@@ -67,10 +67,10 @@ class Command(BaseCommand):
                 at = parse_clock(options["at"])
             except ValueError as error:
                 raise CommandError(str(error)) from error
-            self.stdout.write(f"Backups every day at {at:%H:%M} ({settings.TIME_ZONE}).")
             # As PID 1 of a container, Python would ignore `docker stop`'s SIGTERM (no default
             # action for init) and be killed 10 s later; leave at once, cleaning up.
             signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+            self.stdout.write(f"Backups every day at {at:%H:%M} ({settings.TIME_ZONE}).")
             run_daily(at=at, zone=ZoneInfo(settings.TIME_ZONE), job=backup)
             return
         try:
