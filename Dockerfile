@@ -32,7 +32,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # font cache is built here once: without it every process that loads WeasyPrint tried to
 # write one and logged "Fontconfig error: No writable cache directories". gettext for
 # compilemessages. pg_dump/pg_restore of PG_MAJOR from the PostgreSQL project's Debian
-# repository (apt.postgresql.org, signed; Debian 12 itself only has 15).
+# repository (apt.postgresql.org, signed; Debian 12 itself only has 15); its post-install
+# links man pages, whose folders slim images leave out, hence the mkdir.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core fontconfig gettext \
@@ -42,6 +43,7 @@ RUN apt-get update \
     && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" \
         > /etc/apt/sources.list.d/pgdg.list \
     && apt-get update \
+    && mkdir -p /usr/share/man/man1 /usr/share/man/man7 \
     && apt-get install -y --no-install-recommends "postgresql-client-${PG_MAJOR}" \
     && test -x "/usr/lib/postgresql/${PG_MAJOR}/bin/pg_dump" \
     && fc-cache -f \
