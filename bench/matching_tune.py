@@ -12,6 +12,7 @@ import argparse
 import os
 import pickle
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 
@@ -30,6 +31,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("dataset")
     parser.add_argument("--cache")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--folds", type=int, default=2)
+    parser.add_argument(
+        "--tune",
+        default="lexical,topics,cooperation,trl,kind",
+        help="weights the cross-validation tunes; the others keep DEFAULT_WEIGHTS",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forum.settings")
     import django
@@ -38,7 +45,7 @@ def main(argv: list[str]) -> int:
     from django.db import connection
 
     from research_needs.matching import evaluation
-    from research_needs.matching.engine import DEFAULT_WEIGHTS, LEXICAL_ONLY
+    from research_needs.matching.engine import DEFAULT_WEIGHTS, FEATURES, LEXICAL_ONLY
 
     dataset = evaluation.Dataset.load(args.dataset)
     if args.cache and Path(args.cache).exists():
@@ -56,8 +63,21 @@ def main(argv: list[str]) -> int:
         _print(f"{name}: {weights}", result)
     tuned, objective = evaluation.tune_weights(prepared, labels)
     print(f"tuned on all needs: {tuned} (mean nDCG@10 of both directions {objective:.3f})")
+    tuned_names = set(args.tune.split(","))
+    fixed = tuple(name for name in FEATURES if name not in tuned_names)
+    start = replace(
+        DEFAULT_WEIGHTS,
+        **{name: evaluation.NEUTRAL_START.__dict__[name] for name in tuned_names},
+    )
+    print(f"cross-validation tunes {sorted(tuned_names)} from {start}")
     cv = evaluation.cross_validate(
-        prepared, labels, reference=DEFAULT_WEIGHTS, repeats=args.repeats
+        prepared,
+        labels,
+        reference=DEFAULT_WEIGHTS,
+        folds=args.folds,
+        repeats=args.repeats,
+        start=start,
+        fixed=fixed,
     )
     _print("in-sample (DEFAULT_WEIGHTS), on the held-out cuts:", cv["in-sample"])
     _print("cross-validated (weights tuned without the held-out needs):", cv["cross-validated"])

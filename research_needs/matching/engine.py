@@ -60,7 +60,7 @@ class Weights:
 # Set on dev.json (see module docstring); the full-text baseline is Weights with only
 # ``lexical`` set.
 DEFAULT_WEIGHTS = Weights(
-    embedding=1.0, lexical=0.3, topics=0.1, cooperation=0.04, trl=0.18, kind=0.25
+    embedding=1.0, lexical=0.4, topics=0.12, cooperation=0.04, trl=0.1, kind=0.25
 )
 LEXICAL_ONLY = Weights(embedding=0, lexical=1, topics=0, cooperation=0, trl=0, kind=0)
 

@@ -44,6 +44,7 @@ from .text import guess_language, jaccard, stem_texts
 
 LOW_OVERLAP = 0.025
 TOP = 20
+NEUTRAL_START = Weights(embedding=1.0, lexical=0.2, topics=0.2, cooperation=0.2, trl=0.2, kind=0.2)
 
 
 @dataclass
@@ -243,7 +244,7 @@ def tune_weights(
     *,
     needs: set[str] | None = None,
     start: Weights = DEFAULT_WEIGHTS,
-    steps=(0.4, 0.2, 0.1),
+    steps=(0.2, 0.1, 0.05, 0.02),
     fixed: tuple[str, ...] = ("embedding",),
 ) -> tuple[Weights, float]:
     """Coordinate ascent on the mean nDCG@10 of both directions; weights stay ≥ 0 and the
@@ -270,6 +271,8 @@ def cross_validate(
     labels: list[dict],
     *,
     reference: Weights = DEFAULT_WEIGHTS,
+    start: Weights = NEUTRAL_START,
+    fixed: tuple[str, ...] = ("embedding",),
     folds: int = 2,
     repeats: int = 5,
     seed: int = 1,
@@ -279,7 +282,9 @@ def cross_validate(
     (need → organisation) and each organisation's ranking is cut to the held-out needs
     (organisation → need). The same held-out cuts are scored with the ``reference``
     weights (tuned on everything), so "in-sample" and "cross-validated" differ only in
-    the weights. Returns both, pooled over folds, and each fold's weights."""
+    the weights. Each fold's tuning starts from ``start`` (by default every feature at
+    0.2), not from the reference, which was set with all labels. Returns both, pooled
+    over folds, and each fold's weights."""
     need_keys = sorted(n.key for n in prepared.dataset.needs)
     rng = random.Random(seed)  # noqa: S311 - reproducible folds, not a secret
     cv, in_sample, fold_weights = [], [], []
@@ -292,7 +297,7 @@ def cross_validate(
             train_needs = set(need_keys) - held_out
             train = [x for x in labels if x["need"] in train_needs]
             test = [x for x in labels if x["need"] in held_out]
-            weights, _ = tune_weights(prepared, train, needs=train_needs)
+            weights, _ = tune_weights(prepared, train, needs=train_needs, start=start, fixed=fixed)
             fold_weights.append(weights)
             rankings = _needs_only(rank_all(prepared, weights, limit=None), held_out)
             cv.append(evaluate_rankings(prepared, rankings, test))

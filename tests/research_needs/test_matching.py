@@ -205,9 +205,11 @@ def test_matching_eval_writes_rankings_and_prints_metrics_with_baseline(db, tmp_
     dataset = tmp_path / "set.json"
     dataset.write_text(json.dumps(DATA), encoding="utf-8")
     output = tmp_path / "rankings.json"
+    tables = connection.introspection.table_names()
 
     call_command("matching_eval", str(dataset), "--output", str(output))
 
+    assert connection.introspection.table_names() == tables  # nothing left behind
     rankings = json.loads(output.read_text(encoding="utf-8"))
     assert set(rankings) == {"needs", "organisations"}
     assert set(rankings["needs"]) == {"n-gips", "n-akku", "n-schlacke"}
@@ -335,6 +337,21 @@ def test_vectors_round_trip_through_bytes():
     assert vector.shape == (embeddings.DIMENSIONS,)
     assert np.linalg.norm(vector) == pytest.approx(1.0, abs=1e-3)
     assert np.array_equal(embeddings.from_bytes(embeddings.to_bytes(vector)), vector)
+
+
+def test_vectors_stored_as_bytea_rank_as_before(prepared):
+    """The storage path that works on PostgreSQL with and without pgvector: bytea."""
+    vectors = prepared.org_index.vectors
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE matching_vectors (row int, vector bytea)")
+        cursor.executemany(
+            "INSERT INTO matching_vectors VALUES (%s, %s)",
+            [(i, embeddings.to_bytes(v)) for i, v in enumerate(vectors)],
+        )
+        cursor.execute("SELECT vector FROM matching_vectors ORDER BY row")
+        loaded = np.stack([embeddings.from_bytes(bytes(v)) for (v,) in cursor.fetchall()])
+        cursor.execute("DROP TABLE matching_vectors")
+    assert np.array_equal(loaded, vectors)
 
 
 def test_indexes_refuse_vectors_that_do_not_fit_the_records():
