@@ -100,14 +100,25 @@ def _records(rng: random.Random):
     return orgs, needs
 
 
-def _report(label: str, timings: list[float], target: float) -> None:
-    timings = sorted(timings)
-    p95 = timings[int(len(timings) * 0.95) - 1]
+def _p95(values: list[float]) -> float:
+    return sorted(values)[int(len(values) * 0.95) - 1]
+
+
+def _report(label: str, walls: list[float], cpus: list[float], target: float) -> None:
+    p95 = _p95(walls)
     verdict = "met" if p95 < target else "NOT met"
     print(
-        f"   {label:<34} {len(timings)} runs  p50 {statistics.median(timings):5.1f} ms  "
-        f"p95 {p95:5.1f} ms  max {timings[-1]:5.1f} ms  target p95 < {target:.0f} ms: {verdict}"
+        f"   {label:<34} {len(walls)} runs  wall p50 {statistics.median(walls):5.1f} ms  "
+        f"p95 {p95:5.1f} ms  max {max(walls):5.1f} ms; process CPU p50 "
+        f"{statistics.median(cpus):5.1f} ms  p95 {_p95(cpus):5.1f} ms  "
+        f"target p95 < {target:.0f} ms: {verdict} (wall)"
     )
+
+
+def _timed(call) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    call()
+    return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
 
 
 def run() -> None:
@@ -132,27 +143,31 @@ def run() -> None:
         f"{time.perf_counter() - started:.1f} s"
     )
 
-    timings = []
+    walls, cpus = [], []
     for q in range(QUERIES + 10):
         row = rng.randrange(NEEDS)
-        started = time.perf_counter()
-        rank_organisations_for_need(
-            need_index.docs[row], need_index.vectors[row], terms[q % len(terms)], org_index
+        wall, cpu = _timed(
+            lambda row=row, q=q: rank_organisations_for_need(
+                need_index.docs[row], need_index.vectors[row], terms[q % len(terms)], org_index
+            )
         )
         if q >= 10:  # the first calls warm caches, as a running site has them
-            timings.append((time.perf_counter() - started) * 1000)
-    _report(f"need → {ORGANISATIONS:,} organisations", timings, TARGET_P95_MS)
+            walls.append(wall)
+            cpus.append(cpu)
+    _report(f"need → {ORGANISATIONS:,} organisations", walls, cpus, TARGET_P95_MS)
 
-    timings = []
+    walls, cpus = [], []
     for q in range(QUERIES // 2 + 5):
         row = rng.randrange(ORGANISATIONS)
-        started = time.perf_counter()
-        rank_needs_for_organisation(
-            org_index.docs[row], org_index.vectors[row], terms[q % len(terms)], need_index
+        wall, cpu = _timed(
+            lambda row=row, q=q: rank_needs_for_organisation(
+                org_index.docs[row], org_index.vectors[row], terms[q % len(terms)], need_index
+            )
         )
         if q >= 5:
-            timings.append((time.perf_counter() - started) * 1000)
-    _report(f"organisation → {NEEDS:,} needs", timings, TARGET_P95_MS)
+            walls.append(wall)
+            cpus.append(cpu)
+    _report(f"organisation → {NEEDS:,} needs", walls, cpus, TARGET_P95_MS)
 
     title, summary, description = NEED_TEXT
     need = NeedDoc(key="n", organisation="o", title=title, summary=summary, description=description)
