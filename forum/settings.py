@@ -328,3 +328,16 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
+
+# --- Rate limits of our own forms (forum/throttle.py) ---------------------------
+# "<amount>/<period>", period in s, m, h or d ("5/h", "20/10m"). A guest's registration
+# counts per address and per client IP; the rest per user. allauth's own limits (login,
+# sign-up, password reset) are ACCOUNT_RATE_LIMITS above.
+FORUM_RATE_LIMITS = {
+    "guest_registration_address": "3/h",
+    "guest_registration_client": "20/h",
+    "invitation_create": "30/h",
+    "answer_create": "10/h",
+    "message_send": "120/h",
+}
+# --- End of rate limits ----------------------------------------------------------
