@@ -104,6 +104,7 @@ def with_retry_after(response, limited: Limited):
 def form_refused(request, template: str, context: dict, form, limited: Limited):
     """The form page again, input kept, the reason at the top, status 429."""
     form.add_error(None, limited.message)
+    context = {**context, "limited": limited}
     return with_retry_after(TemplateResponse(request, template, context, status=429), limited)
 
 
