@@ -277,3 +277,16 @@ def test_stand_withdraw_refused_to_other_organisations(client, other_member, sta
 
     assert response.status_code == 404
     assert Stand.objects.filter(pk=stand.pk).exists()
+
+
+def test_stand_withdraw_service_refuses_declined_and_strangers(member, other_member, stand):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from events import services
+
+    with pytest.raises(PermissionDenied):
+        services.stand_withdraw(stand=stand, actor=other_member)
+    Stand.objects.filter(pk=stand.pk).update(status="declined")
+    with pytest.raises(ValidationError):
+        services.stand_withdraw(stand=Stand.objects.get(pk=stand.pk), actor=member)
+    assert Stand.objects.filter(pk=stand.pk).exists()
