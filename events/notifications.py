@@ -135,6 +135,10 @@ def _guest_confirmation(notification):
     return context
 
 
+def _already_registered(notification):
+    return _registration_context(notification, statuses={"confirmed", "waitlisted"})
+
+
 def _confirmed(notification):
     return _registration_context(notification, statuses={"confirmed"}, calendar=True, code=True)
 
@@ -219,6 +223,8 @@ def register_notifications() -> None:
         # The link in it confirms the address: a secret, emptied once sent.
         ("guest_confirmation", _guest_confirmation, True),
         ("registration_confirmed", _confirmed, False),
+        # Someone registered an address that already is: the truth goes to the address only.
+        ("already_registered", _already_registered, False),
         ("registration_waitlisted", _waitlisted, False),
         ("registration_promoted", _confirmed, False),
         ("registration_cancelled", _cancelled, False),
@@ -264,6 +270,23 @@ def _notify(kind: str, registration, *, dedup_key: str = "", **context):
 def guest_confirmation_requested(registration):
     """To a guest: the link that confirms the address (and with it the registration)."""
     return _notify("guest_confirmation", registration)
+
+
+def already_registered(registration, *, language: str | None = None):
+    """To the address of a confirmed or waiting registration that was entered in the guest
+    form again: the page said only "check your inbox", this mail says the rest and links to
+    the registration. Only to the address, in the language of the form just sent; never in
+    the account's notification list, since someone else may have typed it."""
+    return notify(
+        kind=_kind("already_registered"),
+        email=registration.email,
+        language=language or registration.language,
+        context={
+            "registration_id": registration.pk,
+            "event_title": registration.event.title,
+            "url": _event_path(registration.event),
+        },
+    )
 
 
 def registration_confirmed(registration):

@@ -233,8 +233,11 @@ def registration_create(
     """Registers a member at once (name, email and organisation from the account) or a guest
     as pending until they confirm their address. Returns ``(registration, created)``.
 
-    The same address never gets a second registration: an active one is returned unchanged
-    (a guest's pending one gets its confirmation link again), a cancelled one is re-opened.
+    The same address never gets a second registration: an active one is returned unchanged,
+    a cancelled one is re-opened. A guest form never tells whether an address is registered
+    (anyone could test who attends); the mail to the address tells its owner what is true:
+    a pending registration gets its confirmation link again, a confirmed or waiting one the
+    "you are already registered" mail with the link to it, in ``language``.
     """
     is_member = actor is not None and actor.is_authenticated
     if is_member:
@@ -267,6 +270,8 @@ def registration_create(
                     _announce(registration)
                 else:
                     notifications.guest_confirmation_requested(registration)
+            elif not is_member:
+                notifications.already_registered(registration, language=language_code(language))
             return registration, False
         created = registration is None
         if created:
@@ -525,6 +530,23 @@ def stand_apply(
         stand.full_clean()
         stand.save()
         return stand
+
+
+def stand_withdraw(*, stand: Stand, actor) -> None:
+    """A member takes back their organisation's stand application (applied or confirmed)
+    before the event. The application is deleted, so a confirmed stand's number is free
+    again and the organisation may apply anew; a declined one stays as the record."""
+    membership = membership_of(actor)
+    if membership is None or membership.organisation_id != stand.organisation_id:
+        raise PermissionDenied
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=stand.event_id)
+        stand = Stand.objects.filter(pk=stand.pk).first()
+        if stand is None:
+            return
+        if stand.status == Stand.Status.DECLINED or event.is_past:
+            raise ValidationError(_("This stand application can no longer be withdrawn."))
+        stand.delete()
 
 
 def stand_decide(

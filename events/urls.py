@@ -9,6 +9,9 @@ urlpatterns = [
     path("feeds/<str:token>.ics", views_files.feed, name="feed"),
     path("registrations/<str:token>/", views.registration_manage, name="registration"),
     path("registrations/<str:token>/confirm/", views.guest_confirm, name="guest_confirm"),
+    path(
+        "registrations/<str:token>/cancel/", views.registration_cancel, name="registration_cancel"
+    ),
     path("check-in/<str:code>/", views.checkin_code, name="checkin_code"),
     path("<slug:slug>/", views.event_detail, name="detail"),
     path("<slug:slug>/programme/<int:pk>/", views.item_detail, name="item"),
@@ -20,7 +23,9 @@ urlpatterns = [
     path("<slug:slug>/exhibitors/", views.exhibitors, name="exhibitors"),
     path("<slug:slug>/attendees/", views.attendees, name="attendees"),
     path("<slug:slug>/register/", views.register, name="register"),
+    path("<slug:slug>/register/sent/", views.register_sent, name="register_sent"),
     path("<slug:slug>/stand/", views.stand_apply, name="stand_apply"),
+    path("<slug:slug>/stand/withdraw/", views.stand_withdraw, name="stand_withdraw"),
     path("<slug:slug>/check-in/", views.checkin, name="checkin"),
     path("<slug:slug>/programme.pdf", views_files.programme_pdf, name="programme_pdf"),
     path("<slug:slug>/calendar.ics", views_files.calendar, name="calendar"),

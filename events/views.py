@@ -17,12 +17,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from forum import throttle
 from forum.shortcuts import add_errors, render_page
 from members.permissions import membership_of
 
 from . import permissions, selectors, services
 from .forms import CheckinSearchForm, GuestRegistrationForm, RegistrationChoicesForm, StandForm
-from .models import CalendarFeed, Event, ProgrammeItem, Registration, Stand
+from .models import CalendarFeed, Event, ProgrammeItem, Registration, SessionSignup, Stand
 
 
 def _event(request, slug) -> Event:
@@ -121,6 +122,9 @@ def attendees(request, slug):
 # --- Registration --------------------------------------------------------------------------------
 
 
+GUEST_EMAIL_SESSION_KEY = "events_guest_email"
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request, slug):
     event = _event(request, slug)
@@ -135,16 +139,36 @@ def register(request, slug):
     data = request.POST if request.method == "POST" else None
     form = form_class(data, event=event, sessions=sessions)
     state = event.registration_state()
+    context = {
+        "event": event,
+        "form": form,
+        "registration_state": state,
+        "is_member": is_member,
+        "membership": getattr(user, "_membership_cache", None) if is_member else None,
+        "seats_left": None if event.capacity is None else max(event.capacity - event.confirmed, 0),
+    }
     if form.is_bound and form.is_valid():
         extra = {}
         if not is_member:
+            email = form.cleaned_data["email"]
+            limited = throttle.first_limited(
+                request,
+                [
+                    ("guest_registration_client", throttle.client_key(request)),
+                    ("guest_registration_address", f"email:{email}"),
+                ],
+            )
+            if limited is not None:
+                return throttle.form_refused(
+                    request, "events/register.html", context, form, limited
+                )
             extra = {
                 "name": form.cleaned_data["name"],
-                "email": form.cleaned_data["email"],
+                "email": email,
                 "organisation_name": form.cleaned_data["organisation_name"],
             }
         try:
-            registration, created = services.registration_create(
+            registration, _created = services.registration_create(
                 event=event,
                 actor=user if is_member else None,
                 language=get_language(),
@@ -157,26 +181,23 @@ def register(request, slug):
             if is_member:
                 messages.success(request, _status_message(registration))
                 return redirect(registration.get_absolute_url())
-            return render_page(
-                request,
-                "events/register_check_mail.html",
-                {"event": event, "email": registration.email, "created": created},
-            )
+            # The same page whatever the address: whether it was new, pending or already
+            # registered only its owner learns, from the mail.
+            request.session[GUEST_EMAIL_SESSION_KEY] = extra["email"]
+            return redirect("events:register_sent", slug=event.slug)
     elif form.is_bound and state != "open":
         form.add_error(None, _("Registration is not open."))
+    return render_page(request, "events/register.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def register_sent(request, slug):
+    """Where a guest lands after the form: "please check your inbox", for every address."""
+    event = _event(request, slug)
     return render_page(
         request,
-        "events/register.html",
-        {
-            "event": event,
-            "form": form,
-            "registration_state": state,
-            "is_member": is_member,
-            "membership": getattr(user, "_membership_cache", None) if is_member else None,
-            "seats_left": None
-            if event.capacity is None
-            else max(event.capacity - event.confirmed, 0),
-        },
+        "events/register_check_mail.html",
+        {"event": event, "email": request.session.get(GUEST_EMAIL_SESSION_KEY, "")},
     )
 
 
@@ -191,10 +212,20 @@ def _status_message(registration: Registration) -> str:
     return _("Please confirm your email address with the link we have sent you.")
 
 
-@require_http_methods(["GET", "HEAD"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def guest_confirm(request, token):
-    """The link in the guest's email. Opening it twice shows the same result."""
+    """The link in the guest's email opens a page with a button; only the button (a POST)
+    confirms, so a mail scanner that opens links confirms nothing. Once confirmed, the link
+    leads to the registration."""
     registration = _registration(token)
+    if registration.status != Registration.Status.PENDING:
+        return redirect(registration.get_absolute_url())
+    if request.method != "POST":
+        return render_page(
+            request,
+            "events/guest_confirm.html",
+            {"registration": registration, "event": registration.event},
+        )
     try:
         registration, changed = services.guest_confirm(registration=registration)
     except ValidationError as exc:
@@ -207,6 +238,46 @@ def guest_confirm(request, token):
     if changed:
         messages.success(request, _status_message(registration))
     return redirect(registration.get_absolute_url())
+
+
+def _can_cancel(registration: Registration) -> bool:
+    event = registration.event
+    return registration.is_active and not event.is_past and not event.is_cancelled
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def registration_cancel(request, token):
+    """Cancelling asks first, on a page of its own that says what happens to the seat: a
+    freed seat goes to the waiting list at once and cannot be taken back. GET shows the
+    page, only its button's POST (with ``confirm``) cancels; anything else comes back here.
+    ``?from=mine`` returns to the account's list of registrations."""
+    registration = _registration(token)
+    from_mine = request.GET.get("from") == "mine" and request.user.is_authenticated
+    done_url = reverse("events:my_registrations") if from_mine else registration.get_absolute_url()
+    if not _can_cancel(registration):
+        return redirect(registration.get_absolute_url())
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            return redirect(request.get_full_path())
+        services.registration_cancel(registration=registration, actor=request.user)
+        messages.success(request, _("Your registration is cancelled."))
+        return redirect(done_url)
+    event = registration.event
+    return render_page(
+        request,
+        "events/registration_cancel.html",
+        {
+            "registration": registration,
+            "event": event,
+            "back_url": done_url,
+            "sessions": [
+                signup
+                for signup in registration.session_signups.all()
+                if signup.status == SessionSignup.Status.CONFIRMED
+            ],
+            "waiting": event.registrations.filter(status=Registration.Status.WAITLISTED).exists(),
+        },
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -237,9 +308,8 @@ def registration_manage(request, token):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "cancel":
-            services.registration_cancel(registration=registration, actor=request.user)
-            messages.success(request, _("Your registration is cancelled."))
-            return redirect(registration.get_absolute_url())
+            # Cancelling asks first, on its own page: an old one-click form lands there.
+            return redirect("events:registration_cancel", token=registration.token)
         if action == "update" and form is not None:
             if form.is_valid():
                 try:
@@ -365,6 +435,51 @@ def stand_apply(request, slug):
             "stand": existing,
             "organisation": membership.organisation,
         },
+    )
+
+
+def _active_stand(request, slug):
+    """The event and the user's organisation's stand application that is not declined;
+    404 for anyone else."""
+    event = _event(request, slug)
+    membership = membership_of(request.user)
+    if membership is None:
+        raise Http404
+    stand = (
+        Stand.objects.filter(event=event, organisation=membership.organisation)
+        .exclude(status=Stand.Status.DECLINED)
+        .first()
+    )
+    if stand is None:
+        raise Http404
+    return event, stand
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def stand_withdraw(request, slug):
+    """Withdrawing asks first, on a page of its own; only its button's POST withdraws."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    event, stand = _active_stand(request, slug)
+    back = reverse("events:stand_apply", kwargs={"slug": event.slug})
+    if event.is_past:
+        return redirect(back)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            return redirect(request.get_full_path())
+        try:
+            services.stand_withdraw(stand=stand, actor=request.user)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Your stand application has been withdrawn."))
+        return redirect(back)
+    return render_page(
+        request,
+        "events/stand_withdraw.html",
+        {"event": event, "stand": stand, "back_url": back},
     )
 
 

@@ -409,3 +409,16 @@ BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 BACKUP_KEEP = int(env("BACKUP_KEEP", "14"))
 # Directory of pg_dump/pg_restore; found from the server's major version when empty.
 PG_BIN_DIR = env("PG_BIN_DIR")
+
+# --- Rate limits of our own forms (forum/throttle.py) ---------------------------
+# "<amount>/<period>", period in s, m, h or d ("5/h", "20/10m"). A guest's registration
+# counts per address and per client IP; the rest per user. allauth's own limits (login,
+# sign-up, password reset) are ACCOUNT_RATE_LIMITS above.
+FORUM_RATE_LIMITS = {
+    "guest_registration_address": "3/h",
+    "guest_registration_client": "20/h",
+    "invitation_create": "30/h",
+    "answer_create": "10/h",
+    "message_send": "120/h",
+}
+# --- End of rate limits ----------------------------------------------------------

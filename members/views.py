@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from forum import throttle
 from forum.notifications import services as notification_services
 from forum.notifications.forms import PreferencesForm
 from forum.shortcuts import add_errors, render_page
@@ -166,6 +167,13 @@ def organisation_members(request, slug):
     """The people page of an organisation for its admins: invite, roles, removals."""
     organisation = _managed_organisation(request, slug)
     form = InvitationForm(request.POST or None, organisation=organisation)
+    limited = None
+    if request.method == "POST" and form.is_valid():
+        limited = throttle.consume(
+            request, action="invitation_create", key=throttle.user_key(request.user)
+        )
+        if limited is not None:
+            form.add_error(None, limited.message)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(
@@ -186,7 +194,7 @@ def organisation_members(request, slug):
             )
             return redirect("members:organisation_members", slug=organisation.slug)
     memberships = list(selectors.organisation_memberships(organisation))
-    return render_page(
+    response = render_page(
         request,
         "members/organisation_members.html",
         {
@@ -198,6 +206,7 @@ def organisation_members(request, slug):
             "roles": Membership.Role,
         },
     )
+    return response if limited is None else throttle.with_retry_after(response, limited)
 
 
 def _report(request, action) -> None:

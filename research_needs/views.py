@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from forum import throttle
 from forum.shortcuts import add_errors, render_page
 from members.permissions import is_organiser, membership_of
 
@@ -510,6 +511,14 @@ def answer_create(request, pk):
         raise Http404
     form = AnswerForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        limited = throttle.consume(
+            request, action="answer_create", key=throttle.user_key(request.user)
+        )
+        if limited is not None:
+            context = {"form": form, "need": need}
+            return throttle.form_refused(
+                request, "research_needs/answer_form.html", context, form, limited
+            )
         try:
             with _atomic_with_files() as stored:
                 answer = services.answer_create(
@@ -564,10 +573,34 @@ def answer_accept(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(GET_POST)
 def answer_withdraw(request, pk):
-    return _answer_action(
-        request, pk, services.answer_withdraw, _("Your answer has been withdrawn.")
+    """Withdrawing asks first, on a page of its own (it closes the conversation and cannot
+    be undone). GET shows the page; only its button's POST (with ``confirm``) withdraws, an
+    old one-click form comes back here. ``next=conversation`` returns to the conversation."""
+    answer = _answer_for_viewer(request, pk)
+    if not permissions.is_responder(request.user, answer):
+        raise Http404
+    from_conversation = request.GET.get("next") == "conversation"
+    back = answer.conversation if from_conversation else answer.need
+    if not permissions.can_withdraw_answer(request.user, answer):
+        messages.info(request, _("Only answers not yet decided can be withdrawn."))
+        return redirect(back)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            return redirect(request.get_full_path())
+        return _answer_action(
+            request, pk, services.answer_withdraw, _("Your answer has been withdrawn.")
+        )
+    return render_page(
+        request,
+        "research_needs/answer_withdraw.html",
+        {
+            "answer": answer,
+            "need": answer.need,
+            "back_url": back.get_absolute_url(),
+            "next": "conversation" if from_conversation else "",
+        },
     )
 
 
@@ -610,12 +643,17 @@ def conversation(request, pk):
         Answer.Status.DECLINED,
     )
     form = MessageForm(request.POST or None)
+    limited = None
     if request.method == "POST":
         if not permissions.can_write_in_conversation(user, answer):
             raise Http404
         if not can_write:
             messages.error(request, _("This conversation is closed."))
             return redirect("research_needs:conversation", conversation.pk)
+        if form.is_valid():
+            limited = throttle.consume(request, action="message_send", key=throttle.user_key(user))
+            if limited is not None:
+                form.add_error(None, limited.message)
         if form.is_valid():
             try:
                 services.message_send(
@@ -647,7 +685,7 @@ def conversation(request, pk):
         }
     if request.method != "POST":
         services.conversation_mark_read(actor=user, conversation=conversation)
-    return render_page(
+    response = render_page(
         request,
         "research_needs/conversation.html",
         {
@@ -668,6 +706,9 @@ def conversation(request, pk):
             "can_add_files": permissions.is_responder(user, answer) and answer.is_active,
         },
     )
+    if limited is not None:
+        return throttle.with_retry_after(response, limited)
+    return response
 
 
 # --- Moderation ---------------------------------------------------------------------------

@@ -112,7 +112,12 @@ def forum(transactional_db):
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_public_events_pages(new_page, forum, language, viewport):
+    from events.models import Registration
+
     event, talk, guest = forum
+    pending = Registration.objects.create(
+        event=event, name="Paul Prüfer", email="paul@example.org", status="pending"
+    )
     page = new_page()
 
     axe_check_pages(
@@ -124,6 +129,9 @@ def test_public_events_pages(new_page, forum, language, viewport):
             (url(language, "events:exhibitors", slug=event.slug), 200),
             (url(language, "events:register", slug=event.slug), 200),
             (url(language, "events:registration", token=guest.token), 200),
+            (url(language, "events:registration_cancel", token=guest.token), 200),
+            (url(language, "events:guest_confirm", token=pending.token), 200),
+            (url(language, "events:register_sent", slug=event.slug), 200),
         ],
         language,
     )
@@ -140,6 +148,8 @@ def test_member_and_staff_events_pages(new_page, forum, language, viewport):
         [
             (url(language, "events:my_registrations"), 200),
             (url(language, "events:attendees", slug=event.slug), 200),
+            (url(language, "events:stand_apply", slug=event.slug), 200),
+            (url(language, "events:stand_withdraw", slug=event.slug), 200),
         ],
         language,
     )

@@ -181,6 +181,7 @@ def test_needs_pages_as_researcher(needs_site, page, new_page, language, viewpor
         ("research_needs:mine", {}),
         ("research_needs:detail", {"pk": public.pk}),
         ("research_needs:conversation", {"pk": needs_site["pending"].conversation.pk}),
+        ("research_needs:answer_withdraw", {"pk": needs_site["pending"].pk}),
     ]
     axe_check_pages(page, paths(language, pages), language)
 

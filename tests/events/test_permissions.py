@@ -38,8 +38,20 @@ MATRIX = [
     ("register", "get", lambda w: [w["draft"].slug], [404, 404, 404, 404, 200]),
     ("stand_apply", "get", lambda w: [w["event"].slug], [LOGIN, 200, 200, 200, 404]),
     ("stand_apply", "get", lambda w: [w["draft"].slug], [LOGIN, 404, 404, 404, 404]),
-    ("guest_confirm", "get", lambda w: [w["guest"].token], [302, 302, 302, 302, 302]),
+    # The link opens a page with a button (only its POST confirms); confirmed: to the page.
+    ("guest_confirm", "get", lambda w: [w["guest"].token], [200, 200, 200, 200, 200]),
+    ("guest_confirm", "get", lambda w: [w["attendee"].token], [302, 302, 302, 302, 302]),
     ("guest_confirm", "get", lambda w: ["not-a-token"], [404, 404, 404, 404, 404]),
+    # Cancelling asks first; the token is the permission, as for the registration page.
+    ("registration_cancel", "get", lambda w: [w["guest"].token], [200, 200, 200, 200, 200]),
+    ("registration_cancel", "get", lambda w: [w["attendee"].token], [200, 200, 200, 200, 200]),
+    ("registration_cancel", "get", lambda w: [w["cancelled"].token], [302] * 5),
+    ("registration_cancel", "get", lambda w: ["not-a-token"], [404, 404, 404, 404, 404]),
+    ("register_sent", "get", lambda w: [w["open"].slug], [200, 200, 200, 200, 200]),
+    ("register_sent", "get", lambda w: [w["draft"].slug], [404, 404, 404, 404, 200]),
+    # Only a member of the organisation that applied (other_member's) sees the page.
+    ("stand_withdraw", "get", lambda w: [w["event"].slug], [LOGIN, 200, 404, 404, 404]),
+    ("stand_withdraw", "get", lambda w: [w["draft"].slug], [LOGIN, 404, 404, 404, 404]),
     ("registration", "get", lambda w: [w["guest"].token], [200, 200, 200, 200, 200]),
     ("registration", "get", lambda w: ["not-a-token"], [404, 404, 404, 404, 404]),
     ("checkin", "get", lambda w: [w["event"].slug], [LOGIN, 404, 404, 404, 200]),
@@ -66,6 +78,10 @@ def world(host, host_admin, member, other_member, organiser_user):
         "item": ProgrammeItemFactory(event=event),
         "draft_item": ProgrammeItemFactory(event=draft),
         "guest": RegistrationFactory(event=event, pending=True),
+        "cancelled": RegistrationFactory(event=event, cancelled=True),
+        "own_stand": StandFactory(
+            event=event, organisation=other_member.memberships.get().organisation
+        ),
         "attendee": attendee,
         "stand": StandFactory(event=event, status="confirmed"),
         "feed": CalendarFeedFactory(user=member),
@@ -129,9 +145,9 @@ def test_check_in_post_refused_for_non_staff(client, world, role):
 
 def test_a_token_only_opens_its_own_registration(client, world):
     other = RegistrationFactory(event=world["event"])
-    url = reverse("events:registration", args=[world["guest"].token])
+    url = reverse("events:registration_cancel", args=[world["guest"].token])
 
-    client.post(url, {"action": "cancel", "registration": other.pk})
+    client.post(url, {"confirm": "yes", "registration": other.pk})
 
     other.refresh_from_db()
     world["guest"].refresh_from_db()

@@ -102,7 +102,16 @@ MATRIX = [
         [LOGIN, 404, 404, 302, 302, 404],
         {"feedback": "Passt leider nicht zu unserem Zeitplan."},
     ),
+    # Withdrawing asks first: GET shows the page, only its POST with "confirm" withdraws.
+    _row("answer_withdraw", "get", lambda w: [w["answer"].pk], [LOGIN, 404, 200, 404, 404, 404]),
     _row("answer_withdraw", "post", lambda w: [w["answer"].pk], [LOGIN, 404, 302, 404, 404, 404]),
+    _row(
+        "answer_withdraw",
+        "post",
+        lambda w: [w["answer"].pk],
+        [LOGIN, 404, 302, 404, 404, 404],
+        {"confirm": "yes"},
+    ),
     _row(
         "answer_attachment_add",
         "post",
@@ -289,7 +298,9 @@ def test_stranger_cannot_close_or_withdraw(client, world):
     client.force_login(world["users"]["other"])
 
     client.post(reverse("research_needs:close", args=[world["public"].pk]), {"reason": "withdrawn"})
-    client.post(reverse("research_needs:answer_withdraw", args=[world["answer"].pk]))
+    client.post(
+        reverse("research_needs:answer_withdraw", args=[world["answer"].pk]), {"confirm": "yes"}
+    )
 
     world["public"].refresh_from_db()
     world["answer"].refresh_from_db()

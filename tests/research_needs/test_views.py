@@ -270,7 +270,9 @@ def test_responder_withdraws(client, sme, institute, researcher):
     answer = AnswerFactory(need=NeedFactory(organisation=sme), organisation=institute)
     client.force_login(researcher)
 
-    response = client.post(reverse("research_needs:answer_withdraw", args=[answer.pk]))
+    response = client.post(
+        reverse("research_needs:answer_withdraw", args=[answer.pk]), {"confirm": "yes"}
+    )
 
     answer.refresh_from_db()
     assert response.status_code == 302
