@@ -268,9 +268,15 @@ NOTIFICATIONS_KEEP_DAYS = 365  # then delivered notifications and mass mails are
 
 # --- Caches -------------------------------------------------------------------
 # allauth's rate limits count in the cache; they must be shared between gunicorn workers.
+# A Redis outage must not break a page or a save: forum/cache.py answers misses then, and
+# counts allauth's rate limits in process memory (why not open, why not the database: there).
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "forum.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5, "RETRY_AFTER": 5},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
