@@ -154,6 +154,12 @@ ACCOUNT_RATE_LIMITS = {
 }
 if not env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True):
     ACCOUNT_RATE_LIMITS = False  # only for load tests on loopback; never in production
+# Behind the TLS proxy, every request comes from the proxy's address: allauth would count
+# everybody's attempts together, and one attacker could lock all users out. With N proxies of
+# ours in front, allauth takes the N-th address from the right of X-Forwarded-For (the one
+# our outermost proxy appended; whatever the client wrote in front of it is ignored). 0 (the
+# default, no proxy) ignores the header, which anybody can forge.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT") or 0)
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "de"
