@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "forum.mfa.StaffMfaMiddleware",
     "forum.middleware.InvalidFormStatusMiddleware",
 ]
 
@@ -154,6 +156,12 @@ ACCOUNT_RATE_LIMITS = {
 }
 if not env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True):
     ACCOUNT_RATE_LIMITS = False  # only for load tests on loopback; never in production
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with recovery codes,
+# optional for members, required for staff before the admin opens (forum/mfa.py) unless
+# FORUM_STAFF_REQUIRE_MFA=0. No "trust this browser" cookie: only session and CSRF cookies.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Innovationsforum Harz"
+FORUM_STAFF_REQUIRE_MFA = env_bool("FORUM_STAFF_REQUIRE_MFA", not DEBUG)
 # Behind the TLS proxy, every request comes from the proxy's address: allauth would count
 # everybody's attempts together, and one attacker could lock all users out. With N proxies of
 # ours in front, allauth takes the N-th address from the right of X-Forwarded-For (the one
