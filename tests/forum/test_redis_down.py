@@ -335,3 +335,60 @@ def test_redis_down_programme_save_and_seed_demo_work(dead_redis):
     assert seeded.returncode == 0, seeded.stderr[-5000:]
     assert "Demo data ready" in seeded.stdout
     assert "Error calling" not in seeded.stderr  # Django's robust on-commit handler
+
+
+# --- Canaries: the outage as it was ----------------------------------------------------------
+
+
+def test_canary_django_redis_cache_dead_redis_login_raises(client, dead_redis, settings):
+    """Django's own RedisCache (the previous setting) turns the login into a 500."""
+    import redis
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": dead_redis,
+        }
+    }
+    user = UserFactory()
+    with pytest.raises(redis.exceptions.ConnectionError):
+        client.post("/accounts/login/", {"login": user.email, "password": "wrong-password"})
+
+
+def test_resilient_cache_dead_redis_login_in_process(client, dead_redis, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "forum.cache.ResilientRedisCache", "LOCATION": dead_redis}
+    }
+    user = UserFactory()
+    response = client.post("/accounts/login/", {"login": user.email, "password": "wrong"})
+    assert response.status_code == 400
+    response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_programme_build_callback_failing_is_logged_not_raised(
+    db, settings, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    """A robust on-commit callback must be nameable: Django logs ``func.__qualname__``, and
+    the partial used before made that logging itself raise AttributeError."""
+    from events import signals, tasks
+
+    settings.EVENTS_PDF_AUTOBUILD = True
+
+    def broker_down(*args, **kwargs):
+        raise OSError("broker down")
+
+    monkeypatch.setattr(tasks.build_programme_pdf, "apply_async", broker_down)
+    monkeypatch.setattr(signals, "_broker_down_until", 0.0)
+    event = EventFactory()
+    with (
+        caplog.at_level(logging.WARNING, logger="events.signals"),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        for n in range(5):
+            ProgrammeItemFactory(event=event, title=f"Vortrag {n}")
+
+    assert all(isinstance(c, signals.QueueBuild) and c.__qualname__ for c in callbacks)
+    warnings = [r for r in caplog.records if "Could not queue the programme PDF" in r.message]
+    assert len(warnings) == 1  # the first failure; the others skip the dead broker at once
+    assert signals._broker_down_until > 0
