@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 
 from django import forms
 from django.contrib import admin, messages
@@ -36,6 +37,8 @@ from .models import (
     Stand,
 )
 
+logger = logging.getLogger(__name__)
+
 REGISTRATIONS_INLINE_LIMIT = 50
 
 
@@ -49,7 +52,14 @@ def _schedule(task_name: str, event_id: int) -> None:
     from . import tasks
 
     task = getattr(tasks, task_name)
-    transaction.on_commit(lambda: task.delay(event_id))
+
+    def queue() -> None:
+        try:
+            task.delay(event_id)
+        except Exception:  # broker down: the action must not answer 500 (issue 10)
+            logger.warning("Could not queue %s for event %s.", task_name, event_id, exc_info=True)
+
+    transaction.on_commit(queue)
 
 
 # --- Programme validation ---------------------------------------------------------------------

@@ -13,8 +13,9 @@ for a PDF. The admin action and the first request for the PDF build it then.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from functools import partial
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,24 +37,57 @@ def debounce_seconds() -> int:
     return getattr(settings, "EVENTS_PDF_DEBOUNCE", 30)
 
 
+# While the broker cannot be reached, this process stops trying until then (monotonic
+# seconds): an admin save with 40 inline items would otherwise wait 40 times for the
+# publish to give up, with the cache (on the same Redis) unable to debounce.
+_broker_down_until = 0.0
+
+
 def _queue_build(event_id: int) -> None:
+    """Queues one debounced build. Never raises: it runs after the commit, where an error
+    would reach the user as a 500 although the change is saved; the next change after the
+    outage queues the build again."""
+    global _broker_down_until
     from .tasks import build_programme_pdf as build_programme_pdf_task
 
+    if time.monotonic() < _broker_down_until:
+        return
     delay = debounce_seconds()
-    if not cache.add(f"events:programme-pdf-queued:{event_id}", 1, timeout=delay):
-        return  # a build is already queued and will see this change
+    key = f"events:programme-pdf-queued:{event_id}"
     try:
+        if not cache.add(key, 1, timeout=delay):
+            return  # a build is already queued and will see this change
         build_programme_pdf_task.apply_async(
             (event_id,), {"requested_at": timezone.now().isoformat()}, countdown=delay
         )
     except Exception:
-        cache.delete(f"events:programme-pdf-queued:{event_id}")
-        logger.warning("Could not queue the programme PDF build of event %s.", event_id)
+        _broker_down_until = time.monotonic() + delay
+        with contextlib.suppress(Exception):
+            cache.delete(key)
+        logger.warning(
+            "Could not queue the programme PDF build of event %s; not trying again for %s s.",
+            event_id,
+            delay,
+            exc_info=True,
+        )
+
+
+class QueueBuild:
+    """The on-commit callback of one event's build. A named callable, not a
+    ``functools.partial``: Django's robust on-commit handler logs ``func.__qualname__`` and
+    failed with an AttributeError on a partial (issue 10)."""
+
+    def __init__(self, event_id: int):
+        self.event_id = event_id
+        self.__qualname__ = f"{type(self).__qualname__}({event_id})"
+
+    def __call__(self) -> None:
+        _queue_build(self.event_id)
 
 
 def programme_changed(event_id: int | None) -> None:
     if event_id and autobuild_enabled():
-        transaction.on_commit(partial(_queue_build, event_id), robust=True)
+        transaction.on_commit(QueueBuild(event_id), robust=True)
 
 
 def _on_part_change(sender, instance, **kwargs):

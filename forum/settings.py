@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "forum.mfa.StaffMfaMiddleware",
     "forum.middleware.InvalidFormStatusMiddleware",
 ]
 
@@ -154,6 +156,18 @@ ACCOUNT_RATE_LIMITS = {
 }
 if not env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True):
     ACCOUNT_RATE_LIMITS = False  # only for load tests on loopback; never in production
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with recovery codes,
+# optional for members, required for staff before the admin opens (forum/mfa.py) unless
+# FORUM_STAFF_REQUIRE_MFA=0. No "trust this browser" cookie: only session and CSRF cookies.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Innovationsforum Harz"
+FORUM_STAFF_REQUIRE_MFA = env_bool("FORUM_STAFF_REQUIRE_MFA", not DEBUG)
+# Behind the TLS proxy, every request comes from the proxy's address: allauth would count
+# everybody's attempts together, and one attacker could lock all users out. With N proxies of
+# ours in front, allauth takes the N-th address from the right of X-Forwarded-For (the one
+# our outermost proxy appended; whatever the client wrote in front of it is ignored). 0 (the
+# default, no proxy) ignores the header, which anybody can forge.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT") or 0)
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "de"
@@ -268,9 +282,15 @@ NOTIFICATIONS_KEEP_DAYS = 365  # then delivered notifications and mass mails are
 
 # --- Caches -------------------------------------------------------------------
 # allauth's rate limits count in the cache; they must be shared between gunicorn workers.
+# A Redis outage must not break a page or a save: forum/cache.py answers misses then, and
+# counts allauth's rate limits in process memory (why not open, why not the database: there).
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "forum.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5, "RETRY_AFTER": 5},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
