@@ -7,9 +7,42 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint install install-test assets translations migrate demo lock bench clean messages
+.PHONY: run serve test lint install install-test prerequisites assets translations migrate demo \
+	lock bench clean messages
 
-$(BIN)/python:
+# What the machine must provide, checked before anything is installed; everything missing is
+# named in one line together with the Debian/Ubuntu packages that bring it. WeasyPrint (the
+# programme and badge PDFs) loads Pango, GObject, HarfBuzz and Fontconfig at run time, and
+# the PDFs embed DejaVu Sans.
+WEASYPRINT_LIBS := libgobject-2.0.so.0:libglib2.0-0 libpango-1.0.so.0:libpango-1.0-0 \
+	libpangoft2-1.0.so.0:libpangoft2-1.0-0 libharfbuzz.so.0:libharfbuzz0b \
+	libharfbuzz-subset.so.0:libharfbuzz-subset0 libfontconfig.so.1:libfontconfig1
+prerequisites:
+	@missing=""; packages=""; \
+	need() { missing="$$missing$${missing:+, }$$1"; packages="$$packages $$2"; }; \
+	if [ ! -x $(BIN)/python ]; then \
+		if ! $(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then \
+			need "Python 3.11 ($(PYTHON))" "python3.11 python3.11-venv"; \
+		elif ! $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null; then \
+			need "venv for $(PYTHON)" python3.11-venv; \
+		fi; \
+	fi; \
+	command -v npm >/dev/null || need npm "nodejs npm"; \
+	command -v msgfmt >/dev/null || need "msgfmt (GNU gettext)" gettext; \
+	libs=$$(PATH="$$PATH:/sbin:/usr/sbin" ldconfig -p 2>/dev/null); \
+	if [ -n "$$libs" ]; then \
+		for pair in $(WEASYPRINT_LIBS); do \
+			echo "$$libs" | grep -qF "$${pair%%:*} " || need "$${pair%%:*}" "$${pair#*:}"; \
+		done; \
+	fi; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need "DejaVu fonts" fonts-dejavu-core; \
+	if [ -n "$$missing" ]; then \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo "sudo "); \
+		echo "make: missing $$missing. On Debian/Ubuntu: $${sudo}apt-get install$$packages (Python 3.11 elsewhere: see README)" >&2; \
+		exit 1; \
+	fi
+
+$(BIN)/python: | prerequisites
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip==25.3"
 
@@ -23,12 +56,12 @@ $(VENV)/.installed-test: requirements/test.lock | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/test.lock
 	@touch $@ $(VENV)/.installed-dev
 
-node_modules/.installed: package.json package-lock.json
+node_modules/.installed: package.json package-lock.json | prerequisites
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: $(VENV)/.installed-dev assets translations
-install-test: $(VENV)/.installed-test assets translations
+install: prerequisites $(VENV)/.installed-dev assets translations
+install-test: prerequisites $(VENV)/.installed-test assets translations
 
 assets: node_modules/.installed
 
@@ -41,9 +74,18 @@ migrate:
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
+# runserver gets PORT in its environment: with DEBUG and no SITE_URL, the settings make
+# links in mails, .ics files and PDFs point to this port. exec leaves no shell between make
+# and runserver, so a SIGTERM make passes on reaches runserver, which releases the embedded
+# PostgreSQL on its way out.
+run serve: export PORT := $(PORT)
 run: install demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (English: http://127.0.0.1:$(PORT)/en/)"
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	exec $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# runserver alone, without install and migrate (tests/forum/test_embedded_db.py uses it).
+serve:
+	exec $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-test
 	DJANGO_SETTINGS_MODULE=forum.test_settings $(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -40,7 +40,10 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# In development the site's address follows `make run PORT=…` (runserver gets PORT), so links
+# in mails, .ics files and PDFs point to it. PORT is development-only: not in .env.example.
+_port = (os.environ.get("PORT") or "8000") if DEBUG else "8000"
+SITE_URL = env("SITE_URL", f"http://127.0.0.1:{_port}").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", SITE_URL)
 
 INSTALLED_APPS = [

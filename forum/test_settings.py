@@ -8,6 +8,8 @@ os.environ.setdefault("DEBUG", "1")
 from forum.settings import *  # noqa: F403
 from forum.settings import REDIS_URL
 
+# Tests compare links with the default address, whatever PORT the shell exports.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests run tasks in-process; the worker tests of the notifications issue start a real

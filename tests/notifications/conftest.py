@@ -279,8 +279,9 @@ def processes(request, tmp_path, transactional_db, smtp_server):
     started = Processes(request, tmp_path)
     yield started
     started.stop_all()
-    if "broker_url" in request.fixturenames:
+    if "broker_url" in request.fixturenames and os.environ.get("REDIS_URL"):
         # A worker stopping may put its unacknowledged tasks back after broker_url's flush.
+        # (Without REDIS_URL broker_url skipped the test and there is nothing to empty.)
         _flush(_test_broker_url())
 
 
