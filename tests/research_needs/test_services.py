@@ -85,14 +85,20 @@ def test_need_create_by_organiser_for_any_organisation(organiser_user, sme):
         ({"trl_now": 0}, "trl_now"),
         ({"trl_target": 10}, "trl_target"),
         ({"trl_now": 6, "trl_target": 4}, "trl_target"),
-        ({"deadline": timezone.localdate()}, "deadline"),
-        ({"deadline": add_months(timezone.localdate(), 12) + timedelta(days=1)}, "deadline"),
+        # Dates as callables: evaluated when the test runs, not when pytest collects it, so a
+        # run that crosses midnight still tests "today" and "a year and a day from today".
+        ({"deadline": timezone.localdate}, "deadline"),
+        (
+            {"deadline": lambda: add_months(timezone.localdate(), 12) + timedelta(days=1)},
+            "deadline",
+        ),
         ({"keywords": ",".join(f"k{i}" for i in range(11))}, "keywords"),
         ({"budget_band": "millions"}, "budget_band"),
         ({"visibility": "secret"}, "visibility"),
     ],
 )
 def test_need_create_refuses_bad_values_at_their_field(owner, overrides, field):
+    overrides = {key: value() if callable(value) else value for key, value in overrides.items()}
     with pytest.raises(ValidationError) as raised:
         services.need_create(actor=owner, topics=[topic()], **_fields(**overrides))
 
