@@ -335,7 +335,7 @@ class JoinRequest(models.Model):
     admins accept (the user becomes a member) or decline."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Open")
+        PENDING = "pending", _("Waiting for a decision")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")

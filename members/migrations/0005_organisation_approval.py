@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                     "status",
                     models.CharField(
                         choices=[
-                            ("pending", "Open"),
+                            ("pending", "Waiting for a decision"),
                             ("accepted", "Accepted"),
                             ("declined", "Declined"),
                             ("withdrawn", "Withdrawn"),
