@@ -136,6 +136,9 @@ class OrganisationCreateForm(OrganisationForm):
         widget=forms.HiddenInput,  # shown as a checkbox once a similar name was found
     )
 
+    # The confirmation right below the name it is about.
+    field_order = ["name", "confirm_distinct"]
+
     class Meta(OrganisationForm.Meta):
         fields = [*OrganisationForm.Meta.fields, "confirm_distinct"]
 

@@ -183,7 +183,11 @@ def test_members_journey_signup_organisation_invitation(
     assert "Anna Schmidt" in people
     assert "Ben Krause" in people
 
-    # --- The directory lists the organisation --------------------------------------------
+    # --- The directory lists the organisation, once approved (issue 11; the approval itself
+    # is the journey of test_journey_org_approval.py) ------------------------------------
+    from members.models import Organisation
+
+    Organisation.objects.filter(slug=slug).update(status=Organisation.Status.APPROVED)
     ben.goto(url(language, "members:directory"))
     check(ben, language)
     organisation_link = ben.locator("main").locator(
