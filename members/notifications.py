@@ -204,7 +204,9 @@ def notify_organisation_reviewed(organisation: Organisation) -> None:
         )
 
 
-def notify_organisation_deactivated(organisation: Organisation, *, answers, stands) -> None:
+def notify_organisation_deactivated(
+    organisation: Organisation, *, answers, stands, needs=()
+) -> None:
     """To the organisers: the last member is gone; what was withdrawn, for their records."""
     from .selectors import organisers
 
@@ -217,6 +219,7 @@ def notify_organisation_deactivated(organisation: Organisation, *, answers, stan
                 "reason": organisation.review_reason,
                 "answers": [answer.need.title for answer in answers],
                 "stands": [stand.event.title for stand in stands],
+                "needs": [need.title for need in needs],
                 "url": reverse("admin:members_organisation_change", args=[organisation.pk]),
             },
         )

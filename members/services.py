@@ -562,16 +562,17 @@ def _deactivate_on_last_member(membership: Membership, *, actor: User) -> None:
 
 def organisation_deactivate(*, actor: User, organisation: Organisation, reason: str = "") -> dict:
     """Hides an organisation nobody speaks for any more: out of the directory and its page,
-    its open answers withdrawn (the needs' owners are told) and its stand applications
-    withdrawn (the organisers are told, with the list). Its records stay for the organisers.
+    its open answers withdrawn (the needs' owners are told), its stand applications
+    withdrawn and its own open needs closed as withdrawn (the organisers are told, with the
+    lists). Its records stay for the organisers.
 
     The actor is its last member (leaving or deleting their account) or an organiser.
-    Returns what was withdrawn: ``{"answers": [...], "stands": [...]}``.
+    Returns what was withdrawn: ``{"answers": [...], "stands": [...], "needs": [...]}``.
     """
     from events.models import Stand
     from events.services import stand_withdraw
-    from research_needs.models import Answer
-    from research_needs.services import answer_withdraw
+    from research_needs.models import Answer, Need
+    from research_needs.services import answer_withdraw, need_close
 
     if not (permissions.is_organiser(actor) or permissions.is_member_of(actor, organisation)):
         raise PermissionDenied(_("You cannot deactivate this organisation."))
@@ -606,6 +607,13 @@ def organisation_deactivate(*, actor: User, organisation: Organisation, reason: 
             .order_by("pk")
         )
         withdrawn_stands = [stand_withdraw(actor=actor, stand=stand) for stand in stands]
+        # Its own needs that are still open: nobody is left to read answers to them.
+        closed_needs = [
+            need_close(actor=actor, need=need, reason=Need.CloseReason.WITHDRAWN)
+            for need in Need.objects.filter(organisation=organisation)
+            .exclude(status=Need.Status.CLOSED)
+            .order_by("pk")
+        ]
         organisation.status = Organisation.Status.DEACTIVATED
         organisation.reviewed_at = timezone.now()
         organisation.reviewed_by = actor if permissions.is_organiser(actor) else None
@@ -619,9 +627,9 @@ def organisation_deactivate(*, actor: User, organisation: Organisation, reason: 
             organisation=organisation, status=JoinRequest.Status.PENDING
         ).update(status=JoinRequest.Status.WITHDRAWN, decided_at=timezone.now())
         notes.notify_organisation_deactivated(
-            organisation, answers=withdrawn_answers, stands=withdrawn_stands
+            organisation, answers=withdrawn_answers, stands=withdrawn_stands, needs=closed_needs
         )
-        return {"answers": withdrawn_answers, "stands": withdrawn_stands}
+        return {"answers": withdrawn_answers, "stands": withdrawn_stands, "needs": closed_needs}
 
 
 # --- Join requests -----------------------------------------------------------------------

@@ -415,7 +415,9 @@ def open_business(lone_org, lone_admin):
     )
     stand = StandFactory(organisation=lone_org, applied_by=lone_admin)
     invitation = InvitationFactory(organisation=lone_org)
+    own_need = NeedFactory(organisation=lone_org, created_by=lone_admin, title="Eigener Bedarf")
     return {
+        "own_need": own_need,
         "owner": owner,
         "open": [submitted, shortlisted],
         "accepted": accepted,
@@ -437,6 +439,9 @@ def assert_deactivated(organisation, business, staff):
     assert business["stand"].status == Stand.Status.DECLINED
     business["invitation"].refresh_from_db()
     assert business["invitation"].revoked_at is not None
+    business["own_need"].refresh_from_db()
+    assert business["own_need"].status == "closed"
+    assert business["own_need"].close_reason == "withdrawn"
     # The other side of each answer and the organisers are told.
     assert kinds(recipient=business["owner"], kind="members.answer_withdrawn") == [
         "members.answer_withdrawn",
@@ -447,6 +452,7 @@ def assert_deactivated(organisation, business, staff):
     )
     assert len(notification.context["answers"]) == 2
     assert notification.context["stands"] == [business["stand"].event.title]
+    assert notification.context["needs"] == ["Eigener Bedarf"]
     # The records stay, hidden.
     assert Organisation.objects.filter(pk=organisation.pk).exists()
     assert organisation not in selectors.organisation_directory()
