@@ -83,17 +83,27 @@ def organisation_names_alike(first: str, second: str) -> bool:
     return difflib.SequenceMatcher(None, a, b).ratio() >= SIMILAR_NAME_RATIO
 
 
-def organisations_alike(name: str, *, exclude_pk: int | None = None) -> list[Organisation]:
+def alike_candidates() -> list[Organisation]:
+    """The organisations a new name is compared with (``organisations_alike``); load them
+    once when comparing many names."""
+    return list(
+        Organisation.objects.filter(
+            status__in=[Organisation.Status.APPROVED, Organisation.Status.PENDING]
+        ).only("pk", "name", "slug", "city", "status")
+    )
+
+
+def organisations_alike(
+    name: str, *, exclude_pk: int | None = None, candidates=None
+) -> list[Organisation]:
     """Approved or pending organisations whose name is like ``name``, most similar first.
 
     Compared in Python over the names only: the platform holds hundreds of organisations,
     not millions, and the rule (normalisation + difflib) is easier to state than in SQL.
     """
-    candidates = Organisation.objects.filter(
-        status__in=[Organisation.Status.APPROVED, Organisation.Status.PENDING]
-    ).only("pk", "name", "slug", "city", "status")
-    if exclude_pk is not None:
-        candidates = candidates.exclude(pk=exclude_pk)
+    if candidates is None:
+        candidates = alike_candidates()
+    candidates = [org for org in candidates if org.pk != exclude_pk]
     target = normalise_organisation_name(name)
     scored = []
     for organisation in candidates:

@@ -551,8 +551,8 @@ def organisation_reject(*, actor: User, organisation: Organisation, reason: str)
 def _deactivate_on_last_member(membership: Membership, *, actor: User) -> None:
     """Runs while the last membership still exists, so the withdrawals act in its name."""
     organisation = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
-    if organisation.status == Organisation.Status.DEACTIVATED:
-        return
+    if organisation.status in (Organisation.Status.DEACTIVATED, Organisation.Status.REJECTED):
+        return  # hidden already; a rejected one never acted and keeps the organiser's reason
     organisation_deactivate(
         actor=actor,
         organisation=organisation,

@@ -493,12 +493,13 @@ def _organiser_only(request) -> None:
 def _review_page(request, reject_forms=None, status=None):
     pending = list(selectors.organisations_pending_review())
     reject_forms = reject_forms or {}
+    candidates = selectors.alike_candidates() if pending else []
     for organisation in pending:
         organisation.reject_form = reject_forms.get(
             organisation.pk, RejectOrganisationForm(organisation=organisation)
         )
         organisation.alike = selectors.organisations_alike(
-            organisation.name, exclude_pk=organisation.pk
+            organisation.name, exclude_pk=organisation.pk, candidates=candidates
         )
     return render_page(request, "members/review.html", {"organisations": pending}, status=status)
 

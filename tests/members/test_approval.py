@@ -549,3 +549,23 @@ def test_migration_approves_existing_organisations_and_new_rows_default_to_pendi
         name="Neu GmbH", slug="neu", kind="company", city="Goslar", federal_state="NI"
     )
     assert new.status == Organisation.Status.PENDING
+
+
+def test_last_member_leaving_a_rejected_organisation_keeps_it_rejected(db):
+    organisation = OrganisationFactory(status="rejected", review_reason="Unbekannt")
+    last = MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN).user
+
+    services.membership_leave(actor=last)
+
+    organisation.refresh_from_db()
+    assert organisation.status == Organisation.Status.REJECTED
+    assert organisation.review_reason == "Unbekannt"
+    assert not organisation.memberships.exists()
+
+
+def test_last_member_leaving_a_pending_organisation_takes_it_out_of_review(founder, pending_org):
+    services.membership_leave(actor=founder)
+
+    pending_org.refresh_from_db()
+    assert pending_org.status == Organisation.Status.DEACTIVATED
+    assert pending_org not in selectors.organisations_pending_review()
