@@ -131,7 +131,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     # The status changes only through the actions below, which tell the people concerned.
     readonly_fields = ["status", "reviewed_at", "reviewed_by", "review_reason"]
-    actions = ["approve", "reject"]
+    actions = ["approve", "reject", "deactivate"]
 
     @admin.action(description=_("Approve the selected organisations"))
     def approve(self, request, queryset):
@@ -178,6 +178,26 @@ class OrganisationAdmin(admin.ModelAdmin):
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/members/organisation_reject.html", context)
+
+    @admin.action(
+        description=_("Deactivate the selected organisations (withdraws open answers and stands)")
+    )
+    def deactivate(self, request, queryset):
+        _review_each(
+            self,
+            request,
+            queryset.exclude(status=Organisation.Status.DEACTIVATED),
+            services.organisation_deactivate,
+            lambda done: (
+                ngettext(
+                    "%(count)d organisation deactivated.",
+                    "%(count)d organisations deactivated.",
+                    done,
+                )
+                % {"count": done}
+            ),
+            reason=str(_("Deactivated by an organiser.")),
+        )
 
 
 @admin.register(JoinRequest)

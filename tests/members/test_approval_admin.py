@@ -80,3 +80,22 @@ def test_admin_status_is_read_only_and_join_requests_listed(client, organiser_us
     assert change.status_code == 200
     assert 'name="status"' not in change.text
     assert requests.status_code == 200
+
+
+def test_admin_deactivate_action_withdraws_and_hides(client, organiser_user, org, admin):
+    from research_needs.models import Answer
+    from tests.factories import AnswerFactory
+
+    answer = AnswerFactory(organisation=org, created_by=admin)
+    client.force_login(organiser_user)
+
+    response = client.post(
+        reverse(CHANGELIST), {"action": "deactivate", helpers.ACTION_CHECKBOX_NAME: [org.pk]}
+    )
+
+    assert response.status_code == 302
+    org.refresh_from_db()
+    answer.refresh_from_db()
+    assert org.status == Organisation.Status.DEACTIVATED
+    assert org.reviewed_by == organiser_user
+    assert answer.status == Answer.Status.WITHDRAWN
