@@ -28,6 +28,7 @@ def run() -> None:
             city="Goslar",
             federal_state=states[i % len(states)],
             description="Aufbereitung von Sekundärrohstoffen im Harz.",
+            status=Organisation.Status.APPROVED,
         )
         for i in range(ORGANISATIONS)
     )

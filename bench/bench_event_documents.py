@@ -92,6 +92,7 @@ def make_forum(*, items=ITEMS, stands=STANDS, speakers=SPEAKERS, attendees=0, se
                 "kind": "company",
                 "city": "Goslar",
                 "federal_state": "NI",
+                "status": "approved",
             },
         )[0]
         for n in range(max(stands, 12))

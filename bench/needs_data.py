@@ -179,6 +179,7 @@ def create_needs(count: int, *, seed: int = 2026, chunk: int = 2000) -> float:
             kind=kinds[i % len(kinds)],
             city="Goslar",
             federal_state=states[i % len(states)],
+            status=Organisation.Status.APPROVED,
         )
         for i in range(40)
     )

@@ -3,7 +3,7 @@ things a user may not see, so drafts do not leak."""
 
 from __future__ import annotations
 
-from members.permissions import is_organiser, membership_of
+from members.permissions import is_organiser, membership_of, organisation_can_act
 
 from .models import Event, Registration
 
@@ -18,8 +18,15 @@ def can_register(user, event: Event) -> bool:
 
 
 def can_apply_for_stand(user, event: Event) -> bool:
-    """Members apply for their organisation while the event is published and ahead."""
-    return bool(membership_of(user)) and event.is_published and not event.is_past
+    """Members of an approved organisation apply for it while the event is published and
+    ahead."""
+    membership = membership_of(user)
+    return (
+        membership is not None
+        and organisation_can_act(membership.organisation)
+        and event.is_published
+        and not event.is_past
+    )
 
 
 def can_check_in(user) -> bool:

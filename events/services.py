@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forum.i18n import language_code
-from members.permissions import is_organiser, membership_of
+from members.permissions import is_member_of, is_organiser, membership_of, organisation_can_act
 
 from . import notifications, permissions
 from .models import (
@@ -507,6 +507,10 @@ def stand_apply(
     membership = membership_of(actor)
     if membership is None:
         raise PermissionDenied
+    if not organisation_can_act(membership.organisation):
+        raise PermissionDenied(
+            _("Your organisation can apply for stands once an organiser has approved it.")
+        )
     if not event.is_published or event.is_past:
         raise ValidationError(_("This event takes no stand applications."))
     with transaction.atomic():
@@ -571,6 +575,23 @@ def stand_decide(
         stand.save()
         if changed:
             _stand_decided(stand)
+        return stand
+
+
+def stand_withdraw(*, actor, stand: Stand) -> Stand:
+    """Takes back a stand application (applied or confirmed) of the actor's organisation, or
+    an organiser does so for an organisation that is gone (members/ deactivation). Stands
+    have no state of their own for this: the application ends declined, which frees the
+    place and the one-per-event rule; the caller tells the organisers."""
+    if not (is_organiser(actor) or is_member_of(actor, stand.organisation)):
+        raise PermissionDenied
+    with transaction.atomic():
+        stand = Stand.objects.select_for_update().select_related("event").get(pk=stand.pk)
+        if stand.status != Stand.Status.DECLINED:
+            stand.status = Stand.Status.DECLINED
+            stand.decided_at = timezone.now()
+            stand.full_clean()
+            stand.save(update_fields=["status", "decided_at"])
         return stand
 
 

@@ -2,9 +2,11 @@
 never grant themselves superuser status, groups or permissions here."""
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -12,7 +14,17 @@ from forum.notifications.admin import mass_mail_action
 from forum.notifications.services import can_send_mass_mail
 
 from . import services
-from .models import Consent, Invitation, Membership, Organisation, Profile, Topic, User
+from .forms import RejectOrganisationForm
+from .models import (
+    Consent,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Organisation,
+    Profile,
+    Topic,
+    User,
+)
 
 ESCALATION_FIELDS = ("is_superuser", "groups", "user_permissions")
 
@@ -91,16 +103,122 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name_en"]}
 
 
+def _review_each(modeladmin, request, queryset, service, success, **kwargs) -> None:
+    """Calls ``service`` for every selected organisation; one refusal (e.g. one that is not
+    pending) does not stop the others."""
+    done = 0
+    for organisation in queryset:
+        try:
+            service(actor=request.user, organisation=organisation, **kwargs)
+        except (ValidationError, PermissionDenied) as exc:
+            text = " ".join(getattr(exc, "messages", [str(exc)]))
+            modeladmin.message_user(request, f"{organisation.name}: {text}", messages.ERROR)
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, success(done), messages.SUCCESS)
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "city", "federal_state", "size_band", "created_at"]
-    list_filter = ["kind", "federal_state", "size_band", "topics"]
+    list_display = ["name", "status", "kind", "city", "federal_state", "size_band", "created_at"]
+    list_filter = ["status", "kind", "federal_state", "size_band", "topics"]
     search_fields = ["name", "city", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["topics"]
     inlines = [MembershipInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     date_hierarchy = "created_at"
+    # The status changes only through the actions below, which tell the people concerned.
+    readonly_fields = ["status", "reviewed_at", "reviewed_by", "review_reason"]
+    actions = ["approve", "reject", "deactivate"]
+
+    @admin.action(description=_("Approve the selected organisations"))
+    def approve(self, request, queryset):
+        _review_each(
+            self,
+            request,
+            queryset,
+            services.organisation_approve,
+            lambda done: (
+                ngettext(
+                    "%(count)d organisation approved.", "%(count)d organisations approved.", done
+                )
+                % {"count": done}
+            ),
+        )
+
+    @admin.action(description=_("Reject the selected organisations (with a reason)"))
+    def reject(self, request, queryset):
+        form = RejectOrganisationForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            _review_each(
+                self,
+                request,
+                queryset,
+                services.organisation_reject,
+                lambda done: (
+                    ngettext(
+                        "%(count)d organisation rejected.",
+                        "%(count)d organisations rejected.",
+                        done,
+                    )
+                    % {"count": done}
+                ),
+                reason=form.cleaned_data["reason"],
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reject organisations"),
+            "opts": self.model._meta,
+            "form": form,
+            "queryset": queryset,
+            "action": request.POST.get("action", ""),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/members/organisation_reject.html", context)
+
+    @admin.action(
+        description=_("Deactivate the selected organisations (withdraws open answers and stands)")
+    )
+    def deactivate(self, request, queryset):
+        _review_each(
+            self,
+            request,
+            queryset.exclude(status=Organisation.Status.DEACTIVATED),
+            services.organisation_deactivate,
+            lambda done: (
+                ngettext(
+                    "%(count)d organisation deactivated.",
+                    "%(count)d organisations deactivated.",
+                    done,
+                )
+                % {"count": done}
+            ),
+            reason=str(_("Deactivated by an organiser.")),
+        )
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    """Requests to join are decided by the organisation's admins; shown here for support."""
+
+    list_display = ["user", "organisation", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["user__email", "organisation__name"]
+    list_select_related = ["user", "organisation"]
+    readonly_fields = [
+        "user",
+        "organisation",
+        "status",
+        "created_at",
+        "decided_at",
+        "decided_by",
+    ]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Membership)

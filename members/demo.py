@@ -537,6 +537,8 @@ def _seed_organisation(data: DemoOrganisation, topics: dict[str, Topic]) -> Orga
             "size_band": data.size,
             "description": data.description,
             "website": data.website,
+            # Demo organisations have passed the organisers' review (issue 11).
+            "status": Organisation.Status.APPROVED,
         },
     )
     organisation.topics.set([topics[slug] for slug in data.topics])

@@ -125,6 +125,63 @@ class OrganisationForm(forms.ModelForm):
         return ...
 
 
+class OrganisationCreateForm(OrganisationForm):
+    """The creation form warns when the name is like an existing organisation's
+    (members.selectors.organisations_alike) and asks to confirm it is another one; the page
+    offers to ask to join the existing one instead."""
+
+    confirm_distinct = forms.BooleanField(
+        label=_("My organisation is a different one; create it anyway."),
+        required=False,
+        widget=forms.HiddenInput,  # shown as a checkbox once a similar name was found
+    )
+
+    # The confirmation right below the name it is about.
+    field_order = ["name", "confirm_distinct"]
+
+    class Meta(OrganisationForm.Meta):
+        fields = [*OrganisationForm.Meta.fields, "confirm_distinct"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.similar: list[Organisation] = []
+
+    def clean(self):
+        cleaned = super().clean()
+        name = cleaned.get("name")
+        if name:
+            from .selectors import organisations_alike
+
+            self.similar = organisations_alike(name)
+            if self.similar:
+                self.fields["confirm_distinct"].widget = forms.CheckboxInput()
+            if self.similar and not cleaned.get("confirm_distinct"):
+                self.add_error(
+                    "name",
+                    _(
+                        "An organisation with a similar name is already registered: "
+                        "%(names)s. Ask to join it below, or confirm that yours is a "
+                        "different one."
+                    )
+                    % {"names": ", ".join(org.name for org in self.similar)},
+                )
+        return cleaned
+
+
+class RejectOrganisationForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the rejection"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The founder reads this reason in the email."),
+    )
+
+    def __init__(self, *args, organisation: Organisation | None = None, **kwargs):
+        self.organisation = organisation
+        prefix = f"reject-{organisation.pk}" if organisation is not None else None
+        super().__init__(*args, prefix=prefix, **kwargs)
+
+
 class ProfileForm(NameForm):
     position = forms.CharField(
         label=_("Position"),

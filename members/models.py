@@ -115,6 +115,19 @@ def logo_upload_to(instance, filename: str) -> str:
 
 
 class Organisation(models.Model):
+    """A company, research institution, public body or association.
+
+    A new organisation is *pending* until an organiser approves it (issue 11): until then it
+    is in no directory or alert and its members cannot act for it. One whose last member is
+    gone is *deactivated*: hidden, its records kept for the organisers.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        DEACTIVATED = "deactivated", _("Deactivated")
+
     class Kind(models.TextChoices):
         COMPANY = "company", _("Company / SME")
         RESEARCH = "research", _("Research institution")
@@ -169,6 +182,24 @@ class Organisation(models.Model):
         help_text=_("PNG or JPEG, at most 2 MB."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "User",
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    review_reason = models.TextField(
+        _("reason"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Why the organisation was rejected or deactivated; the founder reads it."),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -181,6 +212,14 @@ class Organisation(models.Model):
 
     def get_absolute_url(self):
         return reverse("members:organisation_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
 
 
 class Membership(models.Model):
@@ -289,6 +328,55 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and not self.is_expired
+
+
+class JoinRequest(models.Model):
+    """A user asks to join an existing organisation instead of creating a look-alike; its
+    admins accept (the user becomes a member) or decline."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="join_requests"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("join request")
+        verbose_name_plural = _("join requests")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(status="pending"),
+                name="members_joinrequest_one_open_per_user_org",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.organisation}"
 
 
 class Profile(models.Model):

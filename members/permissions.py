@@ -36,16 +36,48 @@ def is_member_of(user, organisation: Organisation) -> bool:
     return bool(membership and membership.organisation_id == organisation.pk)
 
 
+def organisation_can_act(organisation: Organisation | None) -> bool:
+    """The one rule of issue 11: only an approved organisation posts needs, answers them and
+    applies for stands. A pending, rejected or deactivated one cannot, whoever asks."""
+    return organisation is not None and organisation.status == Organisation.Status.APPROVED
+
+
+def can_act_for_organisation(user) -> bool:
+    """The user belongs to an organisation that may act (see ``organisation_can_act``)."""
+    membership = membership_of(user)
+    return membership is not None and organisation_can_act(membership.organisation)
+
+
+def can_see_organisation(user, organisation: Organisation) -> bool:
+    """Approved organisations are public; the others only for their members and organisers."""
+    if organisation.status == Organisation.Status.APPROVED:
+        return True
+    return is_organiser(user) or is_member_of(user, organisation)
+
+
+def can_review_organisations(user) -> bool:
+    return is_organiser(user)
+
+
+def can_request_to_join(user, organisation: Organisation) -> bool:
+    """A logged-in user without an organisation may ask to join an approved one."""
+    if user is None or not user.is_authenticated:
+        return False
+    return membership_of(user) is None and organisation_can_act(organisation)
+
+
 def can_manage_organisation(user, organisation: Organisation) -> bool:
     """Admins of the organisation and organisers edit it and manage its people."""
     return is_organiser(user) or is_admin_of(user, organisation)
 
 
 def can_see_people(user, organisation: Organisation) -> bool:
-    """Any logged-in member or organiser sees who works where; visitors see only public data."""
+    """Members of approved organisations and organisers see who works where; visitors see
+    only public data. A member of an organisation still waiting for approval sees only the
+    people of their own."""
     if user is None or not user.is_authenticated:
         return False
-    return is_organiser(user) or membership_of(user) is not None
+    return is_organiser(user) or can_act_for_organisation(user) or is_member_of(user, organisation)
 
 
 def has_verified_email(user, email: str) -> bool:

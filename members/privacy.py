@@ -78,10 +78,10 @@ def erase_members(user: User) -> None:
     """Removes membership, profile and consents; the organisation and invitations stay.
 
     Invitations the user sent keep existing with ``invited_by`` emptied by the database
-    (SET_NULL), since the organisation still relies on them.
+    (SET_NULL), since the organisation still relies on them. If the user was the
+    organisation's last member, it is deactivated (``services.membership_erase``).
     """
-    services.membership_check_not_sole_admin(user=user)
-    Membership.objects.filter(user=user).delete()
+    services.membership_erase(user=user)
     Profile.objects.filter(user=user).delete()
     Consent.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()

@@ -17,8 +17,18 @@ from django.utils.translation import gettext as _
 
 from forum.i18n import language_code
 
+from . import notifications as notes
 from . import permissions
-from .models import Consent, Invitation, Membership, Organisation, Profile, Topic, User
+from .models import (
+    Consent,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Organisation,
+    Profile,
+    Topic,
+    User,
+)
 from .notifications import (
     notify_invitation,
     notify_member_joined,
@@ -26,7 +36,7 @@ from .notifications import (
     notify_role_changed,
 )
 
-RESERVED_SLUGS = frozenset({"me", "welcome", "invitations", "logos"})
+RESERVED_SLUGS = frozenset({"me", "welcome", "invitations", "logos", "review"})
 ORGANISATION_FIELDS = (
     "name",
     "kind",
@@ -152,7 +162,11 @@ def organisation_create(
     topics: Iterable[Topic] = (),
     logo=None,
 ) -> Organisation:
-    """Creates an organisation with the actor as its first admin (one organisation per user)."""
+    """Creates an organisation with the actor as its first admin (one organisation per user).
+
+    It is pending until an organiser approves it (``organisation_approve``): the organisers
+    are told, and so is the founder, who can already edit it and invite colleagues.
+    """
     with transaction.atomic():
         # Lock the user row so two parallel requests cannot create two organisations.
         User.objects.select_for_update().filter(pk=actor.pk).first()
@@ -178,6 +192,13 @@ def organisation_create(
         membership = Membership(user=actor, organisation=organisation, role=Membership.Role.ADMIN)
         membership.full_clean()
         membership.save()
+        # Asking to join elsewhere is moot now.
+        JoinRequest.objects.filter(user=actor, status=JoinRequest.Status.PENDING).update(
+            status=JoinRequest.Status.WITHDRAWN, decided_at=timezone.now()
+        )
+        if organisation.status == Organisation.Status.PENDING:
+            notes.notify_organisation_pending(organisation, founder=actor)
+            notes.notify_organisation_submitted(organisation, founder=actor)
     _forget_membership(actor)
     return organisation
 
@@ -416,7 +437,9 @@ def membership_set_role(*, actor: User, membership: Membership, role: str) -> Me
 
 
 def membership_leave(*, actor: User) -> None:
-    """The actor leaves their organisation; the last admin cannot leave."""
+    """The actor leaves their organisation; the last admin cannot leave while others remain.
+    The very last member may: the organisation is then deactivated
+    (``organisation_deactivate``)."""
     with transaction.atomic():
         current = Membership.objects.filter(user=actor).first()
         if current is None:
@@ -425,7 +448,10 @@ def membership_leave(*, actor: User) -> None:
         target = next((row for row in rows if row.user_id == actor.pk), None)
         if target is None:
             raise ValidationError(_("You do not belong to an organisation."))
-        if target.role == Membership.Role.ADMIN and _admin_count(rows) <= 1:
+        if len(rows) == 1:
+            # The last person goes: nobody is left to speak for the organisation.
+            _deactivate_on_last_member(target, actor=actor)
+        elif target.role == Membership.Role.ADMIN and _admin_count(rows) <= 1:
             raise ValidationError(
                 _("You are the last admin. Make someone else an admin before you leave.")
             )
@@ -454,3 +480,237 @@ def membership_check_not_sole_admin(*, user: User) -> None:
             % {"organisation": current.organisation.name},
             code="last_admin",
         )
+
+
+def membership_erase(*, user: User) -> None:
+    """Account deletion's part in members: refuses like ``membership_check_not_sole_admin``;
+    if the user is the organisation's last member, it is deactivated first (its open answers
+    and stand applications withdrawn, the other side and the organisers told), then the
+    membership goes. Call it inside the transaction that removes the user."""
+    membership_check_not_sole_admin(user=user)
+    current = Membership.objects.filter(user=user).first()
+    if current is None:
+        return
+    rows = _lock_memberships(current.organisation_id)
+    if len(rows) == 1 and rows[0].user_id == user.pk:
+        _deactivate_on_last_member(rows[0], actor=user)
+    Membership.objects.filter(user=user).delete()
+    _forget_membership(user)
+
+
+# --- Approval of organisations (issue 11) ------------------------------------------------
+
+
+def _reviewable(actor: User, organisation: Organisation) -> Organisation:
+    if not permissions.can_review_organisations(actor):
+        raise PermissionDenied(_("Only organisers approve or reject organisations."))
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.status != Organisation.Status.PENDING:
+        raise ValidationError(
+            _("%(organisation)s is not waiting for approval (any more).")
+            % {"organisation": organisation.name}
+        )
+    return organisation
+
+
+def organisation_approve(*, actor: User, organisation: Organisation) -> Organisation:
+    """Opens the platform to a pending organisation: it appears in the directory and its
+    members may post needs, answer and apply for stands. Its admins are told."""
+    with transaction.atomic():
+        organisation = _reviewable(actor, organisation)
+        organisation.status = Organisation.Status.APPROVED
+        organisation.reviewed_at = timezone.now()
+        organisation.reviewed_by = actor
+        organisation.review_reason = ""
+        organisation.full_clean()
+        organisation.save()
+        notes.notify_organisation_reviewed(organisation)
+        return organisation
+
+
+def organisation_reject(*, actor: User, organisation: Organisation, reason: str) -> Organisation:
+    """Refuses a pending organisation with a reason its admins read; it stays hidden, its
+    records stay for the organisers."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please tell the founder why.")})
+    if len(reason) > 2000:
+        raise ValidationError({"reason": _("At most 2,000 characters.")})
+    with transaction.atomic():
+        organisation = _reviewable(actor, organisation)
+        organisation.status = Organisation.Status.REJECTED
+        organisation.reviewed_at = timezone.now()
+        organisation.reviewed_by = actor
+        organisation.review_reason = reason
+        organisation.full_clean()
+        organisation.save()
+        notes.notify_organisation_reviewed(organisation)
+        return organisation
+
+
+def _deactivate_on_last_member(membership: Membership, *, actor: User) -> None:
+    """Runs while the last membership still exists, so the withdrawals act in its name."""
+    organisation = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+    if organisation.status in (Organisation.Status.DEACTIVATED, Organisation.Status.REJECTED):
+        return  # hidden already; a rejected one never acted and keeps the organiser's reason
+    organisation_deactivate(
+        actor=actor,
+        organisation=organisation,
+        reason=_("The last member left or deleted their account."),
+    )
+
+
+def organisation_deactivate(*, actor: User, organisation: Organisation, reason: str = "") -> dict:
+    """Hides an organisation nobody speaks for any more: out of the directory and its page,
+    its open answers withdrawn (the needs' owners are told), its stand applications
+    withdrawn and its own open needs closed as withdrawn (the organisers are told, with the
+    lists). Its records stay for the organisers.
+
+    The actor is its last member (leaving or deleting their account) or an organiser.
+    Returns what was withdrawn: ``{"answers": [...], "stands": [...], "needs": [...]}``.
+    """
+    from events.models import Stand
+    from events.services import stand_withdraw
+    from research_needs.models import Answer, Need
+    from research_needs.services import answer_withdraw, need_close
+
+    if not (permissions.is_organiser(actor) or permissions.is_member_of(actor, organisation)):
+        raise PermissionDenied(_("You cannot deactivate this organisation."))
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        answers = list(
+            Answer.objects.filter(
+                organisation=organisation,
+                status__in=(Answer.Status.SUBMITTED, Answer.Status.SHORTLISTED),
+            )
+            .select_related("need", "need__organisation")
+            .order_by("pk")
+        )
+        withdrawn_answers = []
+        acting_member = permissions.is_member_of(actor, organisation)
+        for original in answers:
+            if acting_member:
+                answer = answer_withdraw(actor=actor, answer=original)
+            else:  # an organiser closing an organisation nobody belongs to any more
+                answer = original
+                answer.status = Answer.Status.WITHDRAWN
+                answer.decided_at = timezone.now()
+                answer.save(update_fields=["status", "decided_at"])
+            answer.need = original.need
+            withdrawn_answers.append(answer)
+            notes.notify_answer_withdrawn(answer)
+        stands = list(
+            Stand.objects.select_for_update()
+            .filter(organisation=organisation)
+            .exclude(status=Stand.Status.DECLINED)
+            .select_related("event")
+            .order_by("pk")
+        )
+        withdrawn_stands = [stand_withdraw(actor=actor, stand=stand) for stand in stands]
+        # Its own needs that are still open: nobody is left to read answers to them.
+        closed_needs = [
+            need_close(actor=actor, need=need, reason=Need.CloseReason.WITHDRAWN)
+            for need in Need.objects.filter(organisation=organisation)
+            .exclude(status=Need.Status.CLOSED)
+            .order_by("pk")
+        ]
+        organisation.status = Organisation.Status.DEACTIVATED
+        organisation.reviewed_at = timezone.now()
+        organisation.reviewed_by = actor if permissions.is_organiser(actor) else None
+        organisation.review_reason = (reason or "").strip()[:2000]
+        organisation.full_clean()
+        organisation.save()
+        Invitation.objects.filter(
+            organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+        JoinRequest.objects.filter(
+            organisation=organisation, status=JoinRequest.Status.PENDING
+        ).update(status=JoinRequest.Status.WITHDRAWN, decided_at=timezone.now())
+        notes.notify_organisation_deactivated(
+            organisation, answers=withdrawn_answers, stands=withdrawn_stands, needs=closed_needs
+        )
+        return {"answers": withdrawn_answers, "stands": withdrawn_stands, "needs": closed_needs}
+
+
+# --- Join requests -----------------------------------------------------------------------
+
+
+def join_request_create(*, actor: User, organisation: Organisation) -> JoinRequest:
+    """Asks to join an approved organisation instead of creating a look-alike; its admins
+    are told and accept or decline."""
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=actor.pk).first()
+        _forget_membership(actor)
+        organisation = Organisation.objects.get(pk=organisation.pk)
+        if Membership.objects.filter(user=actor).exists():
+            raise ValidationError(
+                _("You already belong to an organisation. Leave it before joining another one.")
+            )
+        if not permissions.can_request_to_join(actor, organisation):
+            raise PermissionDenied(_("You cannot ask to join this organisation."))
+        if JoinRequest.objects.filter(
+            user=actor, organisation=organisation, status=JoinRequest.Status.PENDING
+        ).exists():
+            raise ValidationError(
+                _("You have already asked to join %(organisation)s. Its admins will decide.")
+                % {"organisation": organisation.name}
+            )
+        join_request = JoinRequest(user=actor, organisation=organisation)
+        join_request.full_clean()
+        join_request.save()
+        notes.notify_join_request(join_request)
+        return join_request
+
+
+def _decidable(actor: User, join_request: JoinRequest) -> JoinRequest:
+    join_request = (
+        JoinRequest.objects.select_for_update()
+        .select_related("organisation", "user")
+        .get(pk=join_request.pk)
+    )
+    if not permissions.can_manage_organisation(actor, join_request.organisation):
+        raise PermissionDenied(_("You cannot decide on requests to join this organisation."))
+    if join_request.status != JoinRequest.Status.PENDING:
+        raise ValidationError(_("This request has already been decided or withdrawn."))
+    return join_request
+
+
+def join_request_accept(*, actor: User, join_request: JoinRequest) -> Membership:
+    """Makes the requester a member of the organisation."""
+    with transaction.atomic():
+        join_request = _decidable(actor, join_request)
+        requester = join_request.user
+        User.objects.select_for_update().filter(pk=requester.pk).first()
+        if Membership.objects.filter(user=requester).exists():
+            join_request.status = JoinRequest.Status.WITHDRAWN
+            join_request.decided_at = timezone.now()
+            join_request.save(update_fields=["status", "decided_at"])
+            raise ValidationError(
+                _("%(name)s belongs to another organisation meanwhile.") % {"name": requester}
+            )
+        membership = Membership(
+            user=requester, organisation=join_request.organisation, role=Membership.Role.MEMBER
+        )
+        membership.full_clean()
+        membership.save()
+        join_request.status = JoinRequest.Status.ACCEPTED
+        join_request.decided_at = timezone.now()
+        join_request.decided_by = actor
+        join_request.save(update_fields=["status", "decided_at", "decided_by"])
+        JoinRequest.objects.filter(user=requester, status=JoinRequest.Status.PENDING).update(
+            status=JoinRequest.Status.WITHDRAWN, decided_at=timezone.now()
+        )
+        notes.notify_join_request_decided(join_request)
+    _forget_membership(requester)
+    return membership
+
+
+def join_request_decline(*, actor: User, join_request: JoinRequest) -> JoinRequest:
+    with transaction.atomic():
+        join_request = _decidable(actor, join_request)
+        join_request.status = JoinRequest.Status.DECLINED
+        join_request.decided_at = timezone.now()
+        join_request.decided_by = actor
+        join_request.save(update_fields=["status", "decided_at", "decided_by"])
+        notes.notify_join_request_decided(join_request)
+        return join_request

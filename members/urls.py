@@ -10,6 +10,9 @@ urlpatterns = [
     path("me/leave/", views.leave, name="leave"),
     path("welcome/", views.onboarding, name="onboarding"),
     path("welcome/organisation/", views.organisation_create, name="organisation_create"),
+    path("review/", views.review, name="review"),
+    path("review/<int:pk>/approve/", views.review_approve, name="review_approve"),
+    path("review/<int:pk>/reject/", views.review_reject, name="review_reject"),
     path("invitations/<str:token>/", views.invitation_detail, name="invitation_detail"),
     path("logos/<str:name>", views.organisation_logo, name="organisation_logo"),
     path("<slug:slug>/", views.organisation_detail, name="organisation_detail"),
@@ -24,6 +27,17 @@ urlpatterns = [
         "<slug:slug>/people/<int:pk>/role/",
         views.membership_set_role,
         name="membership_set_role",
+    ),
+    path("<slug:slug>/join/", views.join_request_create, name="join_request_create"),
+    path(
+        "<slug:slug>/join-requests/<int:pk>/accept/",
+        views.join_request_accept,
+        name="join_request_accept",
+    ),
+    path(
+        "<slug:slug>/join-requests/<int:pk>/decline/",
+        views.join_request_decline,
+        name="join_request_decline",
     ),
     path(
         "<slug:slug>/invitations/<int:pk>/revoke/",

@@ -27,11 +27,13 @@ from . import permissions, selectors, services
 from .forms import (
     DirectoryFilterForm,
     InvitationForm,
+    OrganisationCreateForm,
     OrganisationForm,
     ProfileForm,
+    RejectOrganisationForm,
     RoleForm,
 )
-from .models import Consent, Invitation, Membership, Organisation, Profile
+from .models import Consent, Invitation, JoinRequest, Membership, Organisation, Profile
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -79,10 +81,11 @@ def directory(request):
 @require_http_methods(["GET", "HEAD"])
 def organisation_detail(request, slug):
     try:
-        organisation = selectors.organisation_for_page(slug)
+        organisation = selectors.organisation_for_page(slug, request.user)
     except Organisation.DoesNotExist as exc:
         raise Http404 from exc
     can_see_people = permissions.can_see_people(request.user, organisation)
+    can_request_to_join = permissions.can_request_to_join(request.user, organisation)
     from events.selectors import organisation_page_presence
     from research_needs.selectors import organisation_page_needs
 
@@ -97,6 +100,11 @@ def organisation_detail(request, slug):
             ),
             "can_manage": permissions.can_manage_organisation(request.user, organisation),
             "is_member": permissions.is_member_of(request.user, organisation),
+            "can_request_to_join": can_request_to_join,
+            "join_requested": can_request_to_join
+            and selectors.open_join_requests_for_user(request.user)
+            .filter(organisation=organisation)
+            .exists(),
             "organisation_needs": organisation_page_needs(organisation, request.user),
             "organisation_events": organisation_page_presence(organisation, request.user),
         },
@@ -203,6 +211,7 @@ def organisation_members(request, slug):
             "memberships": memberships,
             "admin_count": sum(1 for m in memberships if m.is_admin),
             "invitations": selectors.open_invitations_for_organisation(organisation),
+            "join_requests": selectors.open_join_requests_for_organisation(organisation),
             "roles": Membership.Role,
         },
     )
@@ -296,6 +305,7 @@ def home(request):
         {
             "membership": membership,
             "profile": profile,
+            "can_review": permissions.can_review_organisations(request.user),
             "marketing_consent": services.consent_is_given(
                 user=request.user, kind=Consent.Kind.MARKETING
             ),
@@ -360,7 +370,13 @@ def leave(request):
     return render(
         request,
         "members/leave.html",
-        {"membership": membership, "error": error},
+        {
+            "membership": membership,
+            "error": error,
+            "is_last": not Membership.objects.filter(organisation=membership.organisation_id)
+            .exclude(user=request.user)
+            .exists(),
+        },
         status=400 if error else 200,
     )
 
@@ -376,7 +392,10 @@ def onboarding(request):
     return render(
         request,
         "members/onboarding.html",
-        {"invitations": selectors.open_invitations_for_user(request.user)},
+        {
+            "invitations": selectors.open_invitations_for_user(request.user),
+            "join_requests": selectors.open_join_requests_for_user(request.user),
+        },
     )
 
 
@@ -386,11 +405,12 @@ def organisation_create(request):
     if permissions.membership_of(request.user) is not None:
         messages.info(request, _("You already belong to an organisation."))
         return redirect("members:home")
-    form = OrganisationForm(request.POST or None, request.FILES or None)
+    form = OrganisationCreateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         logo = form.logo_value()
         data.pop("logo", None)
+        data.pop("confirm_distinct", None)
         try:
             organisation = services.organisation_create(
                 actor=request.user, logo=None if logo is ... else logo, **data
@@ -400,11 +420,149 @@ def organisation_create(request):
         else:
             messages.success(
                 request,
-                _("%(organisation)s has been created. You are its admin.")
+                _(
+                    "%(organisation)s has been created. You are its admin. An organiser will "
+                    "check it before it appears in the member directory."
+                )
                 % {"organisation": organisation.name},
             )
             return redirect(organisation)
-    return render_page(request, "members/organisation_create.html", {"form": form})
+    return render_page(
+        request, "members/organisation_create.html", {"form": form, "similar": form.similar}
+    )
+
+
+# --- Join requests ----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def join_request_create(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug, status=Organisation.Status.APPROVED)
+    try:
+        services.join_request_create(actor=request.user, organisation=organisation)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        for text in _error_messages(exc):
+            messages.error(request, text)
+        return redirect(
+            "members:home" if permissions.membership_of(request.user) else "members:onboarding"
+        )
+    messages.success(
+        request,
+        _("Your request to join %(organisation)s has been sent to its admins.")
+        % {"organisation": organisation.name},
+    )
+    return redirect("members:onboarding")
+
+
+def _join_request_action(request, slug, pk, service, success):
+    organisation = _managed_organisation(request, slug)
+    join_request = get_object_or_404(
+        JoinRequest.objects.select_related("user"), pk=pk, organisation=organisation
+    )
+
+    def action():
+        service(actor=request.user, join_request=join_request)
+        return success % {"name": join_request.user}
+
+    _report(request, action)
+    return redirect("members:organisation_members", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def join_request_accept(request, slug, pk):
+    return _join_request_action(
+        request, slug, pk, services.join_request_accept, _("%(name)s is now a member.")
+    )
+
+
+@login_required
+@require_POST
+def join_request_decline(request, slug, pk):
+    return _join_request_action(
+        request,
+        slug,
+        pk,
+        services.join_request_decline,
+        _("The request of %(name)s has been declined."),
+    )
+
+
+# --- Review of new organisations (organisers) -------------------------------------------
+
+
+def _organiser_only(request) -> None:
+    if not permissions.can_review_organisations(request.user):
+        raise Http404
+
+
+def _review_page(request, reject_forms=None, status=None):
+    pending = list(selectors.organisations_pending_review())
+    reject_forms = reject_forms or {}
+    candidates = selectors.alike_candidates() if pending else []
+    for organisation in pending:
+        organisation.reject_form = reject_forms.get(
+            organisation.pk, RejectOrganisationForm(organisation=organisation)
+        )
+        organisation.alike = selectors.organisations_alike(
+            organisation.name, exclude_pk=organisation.pk, candidates=candidates
+        )
+    return render_page(request, "members/review.html", {"organisations": pending}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def review(request):
+    _organiser_only(request)
+    return _review_page(request)
+
+
+@login_required
+@require_POST
+def review_approve(request, pk):
+    _organiser_only(request)
+    organisation = get_object_or_404(Organisation, pk=pk)
+    try:
+        services.organisation_approve(actor=request.user, organisation=organisation)
+    except ValidationError as exc:
+        for text in _error_messages(exc):
+            messages.error(request, text)
+    else:
+        messages.success(
+            request,
+            _("%(organisation)s has been approved.") % {"organisation": organisation.name},
+        )
+    return redirect("members:review")
+
+
+@login_required
+@require_POST
+def review_reject(request, pk):
+    _organiser_only(request)
+    organisation = get_object_or_404(Organisation, pk=pk)
+    form = RejectOrganisationForm(request.POST, organisation=organisation)
+    if form.is_valid():
+        try:
+            services.organisation_reject(
+                actor=request.user, organisation=organisation, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            if organisation.status == Organisation.Status.PENDING and hasattr(exc, "error_dict"):
+                add_errors(form, exc)
+            else:
+                for text in _error_messages(exc):
+                    messages.error(request, text)
+                return redirect("members:review")
+        else:
+            messages.success(
+                request,
+                _("%(organisation)s has been rejected.") % {"organisation": organisation.name},
+            )
+            return redirect("members:review")
+    return _review_page(request, reject_forms={organisation.pk: form}, status=400)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

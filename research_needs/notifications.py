@@ -160,14 +160,17 @@ def organisers() -> list:
 
 
 def alert_recipients(need) -> list:
-    """Members of other organisations whose own topics or whose organisation's topics meet
-    the need's topics."""
+    """Members of other, approved organisations whose own topics or whose organisation's
+    topics meet the need's topics. A need of an organisation that is not approved (pending,
+    rejected, deactivated) is never announced (issue 11)."""
+    if need.organisation.status != "approved":
+        return []
     topic_ids = list(need.topics.values_list("pk", flat=True))
     if not topic_ids:
         return []
     return list(
         get_user_model()
-        .objects.filter(is_active=True, memberships__isnull=False)
+        .objects.filter(is_active=True, memberships__organisation__status="approved")
         .filter(
             Q(profile__topics__in=topic_ids) | Q(memberships__organisation__topics__in=topic_ids)
         )

@@ -7,7 +7,7 @@ not leak. Closed needs stay visible like published ones (marked closed, no new a
 
 from __future__ import annotations
 
-from members.permissions import is_organiser, membership_of
+from members.permissions import is_organiser, membership_of, organisation_can_act
 
 from .models import Answer, Need
 
@@ -19,6 +19,13 @@ def organisation_of(user):
 
 def is_member(user) -> bool:
     return membership_of(user) is not None
+
+
+def can_act(user) -> bool:
+    """The user's organisation is approved (members.permissions.organisation_can_act): only
+    then do its members post needs and answer."""
+    membership = membership_of(user)
+    return membership is not None and organisation_can_act(membership.organisation)
 
 
 def is_owner(user, need: Need) -> bool:
@@ -62,7 +69,9 @@ def can_see_poster(user, need: Need, *, accepted_org_ids=None) -> bool:
 
 
 def can_create_need(user) -> bool:
-    return is_member(user) or is_organiser(user)
+    """Members of an approved organisation (members.permissions.organisation_can_act), and
+    organisers, who post for any approved organisation."""
+    return can_act(user) or is_organiser(user)
 
 
 def can_edit_need(user, need: Need) -> bool:
@@ -88,6 +97,8 @@ def can_answer(user, need: Need) -> bool:
     through an organisation they belong to."""
     membership = membership_of(user)
     if membership is None or membership.organisation_id == need.organisation_id:
+        return False
+    if not organisation_can_act(membership.organisation):
         return False
     return need.status == Need.Status.PUBLISHED
 

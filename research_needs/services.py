@@ -16,9 +16,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from members.models import Organisation, Topic
-from members.permissions import is_organiser, membership_of
+from members.permissions import is_organiser, membership_of, organisation_can_act
 
 from . import notifications, permissions
 from .files import clean_original_name, sniff_content_type
@@ -50,6 +51,11 @@ NEED_FIELDS = (
     "deadline",
     "language",
     "visibility",
+)
+#: Why a member of an organisation not (or no longer) approved cannot act (issue 11).
+NOT_APPROVED = gettext_noop(
+    "Your organisation is waiting for an organiser's approval. "
+    "Until then it cannot post research needs or answer them."
 )
 ANSWER_FIELDS = ("approach", "competences", "references", "cooperation_type", "timeframe")
 
@@ -124,6 +130,8 @@ def need_create(
         membership is None or membership.organisation_id != organisation.pk
     ):
         raise PermissionDenied(_("You can only post research needs for your own organisation."))
+    if not organisation_can_act(organisation):
+        raise PermissionDenied(_(NOT_APPROVED))
     with transaction.atomic():
         need = Need(
             organisation=organisation,
@@ -171,6 +179,8 @@ def need_submit(*, actor, need: Need) -> Need:
             raise PermissionDenied(_("You cannot submit this research need."))
         if need.status != Need.Status.DRAFT:
             raise ValidationError(_("Only drafts can be submitted."))
+        if not organisation_can_act(need.organisation):
+            raise ValidationError(_(NOT_APPROVED))
         if not need.topics.exists():
             raise ValidationError({"topics": _("Choose between one and five topics.")})
         need.status = Need.Status.SUBMITTED
@@ -370,6 +380,8 @@ def answer_create(*, actor, need: Need, **fields) -> Answer:
             raise PermissionDenied(
                 _("Only members of another organisation can answer this research need.")
             )
+        if not organisation_can_act(membership.organisation):
+            raise PermissionDenied(_(NOT_APPROVED))
         if need.status != Need.Status.PUBLISHED:
             raise ValidationError(_("This research need is not open for answers."))
         if Answer.objects.filter(

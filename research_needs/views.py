@@ -235,7 +235,12 @@ def need_create(request):
     user = request.user
     membership = membership_of(user)
     if not permissions.can_create_need(user):
-        messages.info(request, _("To post a research need, create or join an organisation first."))
+        if membership is None:
+            messages.info(
+                request, _("To post a research need, create or join an organisation first.")
+            )
+        else:  # issue 11: an organisation waiting for approval
+            messages.info(request, _(services.NOT_APPROVED))
         return redirect("members:onboarding")
     choose = membership is None  # an organiser without an organisation of their own
     organisation = membership.organisation if membership else None

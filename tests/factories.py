@@ -53,6 +53,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     city = "Goslar"
     federal_state = Organisation.FederalState.NI
     description = "Recovers non-ferrous metals from slags."
+    # Existing tests act for organisations that passed review; pass status="pending" to test
+    # the approval rules (issue 11).
+    status = Organisation.Status.APPROVED
 
     @factory.post_generation
     def topics(self, create, extracted, **kwargs):

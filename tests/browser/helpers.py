@@ -270,6 +270,7 @@ def make_organisation(name="Harz Metall Recycling GmbH", slug="harz-metall", use
         website="https://example.org/",
         city="Goslar",
         federal_state=Organisation.FederalState.NI,
+        status=Organisation.Status.APPROVED,
     )
     organisation.topics.set(Topic.objects.filter(slug__in=["weee", "hydrometallurgy"]))
     for index, user in enumerate(users):

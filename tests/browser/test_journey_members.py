@@ -140,7 +140,9 @@ def test_members_journey_signup_organisation_invitation(
     assert colleague_email in page.locator("main").inner_text()
     check(page, language)
 
-    mail = wait_for_mail(mailoutbox, 2)
+    # Mail 2 told Anna that her organisation waits for approval (issue 11).
+    assert wait_for_mail(mailoutbox, 2).to == [admin_email]
+    mail = wait_for_mail(mailoutbox, 3)
     assert mail.to == [colleague_email]
     assert organisation_name in mail.subject
     invitation_links = [link for link in links_in(mail) if "/members/invitations/" in link]
@@ -170,7 +172,7 @@ def test_members_journey_signup_organisation_invitation(
     submit(ben, form.get_by_role("button", name=t(language, "Sign Up")))
 
     # No second verification mail: opening the invitation link proved the address.
-    assert len(mailoutbox) == 2, [m.subject for m in mailoutbox]
+    assert len(mailoutbox) == 3, [m.subject for m in mailoutbox]
     invitation_path = invitation_link[len(live_server.url) :]
     assert ben.url.endswith(invitation_path), ben.url
     check(ben, language)
@@ -183,7 +185,11 @@ def test_members_journey_signup_organisation_invitation(
     assert "Anna Schmidt" in people
     assert "Ben Krause" in people
 
-    # --- The directory lists the organisation --------------------------------------------
+    # --- The directory lists the organisation, once approved (issue 11; the approval itself
+    # is the journey of test_journey_org_approval.py) ------------------------------------
+    from members.models import Organisation
+
+    Organisation.objects.filter(slug=slug).update(status=Organisation.Status.APPROVED)
     ben.goto(url(language, "members:directory"))
     check(ben, language)
     organisation_link = ben.locator("main").locator(

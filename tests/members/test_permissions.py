@@ -5,8 +5,14 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from members import permissions
-from members.models import Membership
-from tests.factories import InvitationFactory, MembershipFactory, UserFactory, png_bytes
+from members.models import JoinRequest, Membership
+from tests.factories import (
+    InvitationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    png_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +55,27 @@ MATRIX = [
     ("organisation_create", "get", lambda w: [], [LOGIN, 302, 302, 302, 200]),
     ("leave", "get", lambda w: [], [LOGIN, 200, 200, 200, 302]),
     ("invitation_detail", "get", lambda w: [w["invitation"].token], [200, 200, 200, 200, 200]),
+    # Issue 11: a pending organisation's page only for its members and organisers (the
+    # roles here belong to the approved org), the review pages only for organisers.
+    ("organisation_detail", "get", lambda w: [w["pending"].slug], [404, 404, 404, 404, 200]),
+    ("review", "get", lambda w: [], [LOGIN, 404, 404, 404, 200]),
+    ("review_approve", "post", lambda w: [w["pending"].pk], [LOGIN, 404, 404, 404, 302]),
+    ("review_reject", "post", lambda w: [w["pending"].pk], [LOGIN, 404, 404, 404, 302]),
+    # Anyone logged in may ask; those who belong somewhere get a message (302 back).
+    ("join_request_create", "post", lambda w: [w["org"].slug], [LOGIN, 302, 302, 302, 302]),
+    ("join_request_create", "post", lambda w: [w["pending"].slug], [LOGIN, 404, 404, 404, 404]),
+    (
+        "join_request_accept",
+        "post",
+        lambda w: [w["org"].slug, w["join_request"].pk],
+        [LOGIN, 404, 404, 302, 302],
+    ),
+    (
+        "join_request_decline",
+        "post",
+        lambda w: [w["org"].slug, w["join_request"].pk],
+        [LOGIN, 404, 404, 302, 302],
+    ),
 ]
 
 
@@ -60,6 +87,8 @@ def world(org, admin, member_membership, outsider, organiser_user, settings, tmp
         "org": org,
         "target": MembershipFactory(organisation=org),
         "invitation": InvitationFactory(organisation=org),
+        "pending": OrganisationFactory(name="Wartet GmbH", slug="wartet", status="pending"),
+        "join_request": JoinRequest.objects.create(user=UserFactory(), organisation=org),
         "users": {
             "visitor": None,
             "other_member": outsider,
@@ -73,8 +102,8 @@ def world(org, admin, member_membership, outsider, organiser_user, settings, tmp
 @pytest.mark.parametrize(
     ("name", "method", "args", "role", "expected"),
     [
-        pytest.param(name, method, args, role, expected, id=f"{name}-{role}")
-        for name, method, args, expectations in MATRIX
+        pytest.param(name, method, args, role, expected, id=f"{name}-{index}-{role}")
+        for index, (name, method, args, expectations) in enumerate(MATRIX)
         for role, expected in zip(ROLES, expectations, strict=True)
     ],
 )
@@ -84,6 +113,8 @@ def test_permission_matrix(client, world, name, method, args, role, expected):
         client.force_login(user)
     url = reverse(f"members:{name}", args=args(world))
     data = {"role": "admin"} if name == "membership_set_role" else {}
+    if name == "review_reject":
+        data = {f"reject-{world['pending'].pk}-reason": "Unbekannt im Harz."}
 
     response = getattr(client, method)(url, data)
 
@@ -150,3 +181,41 @@ def test_can_see_people_needs_membership_or_organiser(org, member, outsider, org
     assert permissions.can_see_people(organiser_user, org)
     assert not permissions.can_see_people(AnonymousUser(), org)
     assert not permissions.can_see_people(UserFactory(), org)
+
+
+def test_pending_organisation_page_visible_to_its_own_member(client, world):
+    member = MembershipFactory(organisation=world["pending"]).user
+    client.force_login(member)
+
+    response = client.get(reverse("members:organisation_detail", args=[world["pending"].slug]))
+
+    assert response.status_code == 200
+
+
+def test_can_see_organisation_by_status(db, organiser_user):
+    from django.contrib.auth.models import AnonymousUser
+
+    approved = OrganisationFactory()
+    pending = OrganisationFactory(status="pending")
+    own = MembershipFactory(organisation=pending).user
+    assert permissions.can_see_organisation(AnonymousUser(), approved)
+    assert not permissions.can_see_organisation(AnonymousUser(), pending)
+    assert not permissions.can_see_organisation(UserFactory(), pending)
+    assert permissions.can_see_organisation(own, pending)
+    assert permissions.can_see_organisation(organiser_user, pending)
+
+
+def test_can_review_organisations_only_organisers(db, organiser_user, admin):
+    assert permissions.can_review_organisations(organiser_user)
+    assert not permissions.can_review_organisations(admin)
+    assert not permissions.can_review_organisations(UserFactory(is_staff=True))
+
+
+def test_can_request_to_join_only_without_organisation_and_only_approved(db, org, admin):
+    from django.contrib.auth.models import AnonymousUser
+
+    loner = UserFactory()
+    assert permissions.can_request_to_join(loner, org)
+    assert not permissions.can_request_to_join(admin, org)
+    assert not permissions.can_request_to_join(AnonymousUser(), org)
+    assert not permissions.can_request_to_join(loner, OrganisationFactory(status="pending"))
