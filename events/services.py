@@ -536,23 +536,6 @@ def stand_apply(
         return stand
 
 
-def stand_withdraw(*, stand: Stand, actor) -> None:
-    """A member takes back their organisation's stand application (applied or confirmed)
-    before the event. The application is deleted, so a confirmed stand's number is free
-    again and the organisation may apply anew; a declined one stays as the record."""
-    membership = membership_of(actor)
-    if membership is None or membership.organisation_id != stand.organisation_id:
-        raise PermissionDenied
-    with transaction.atomic():
-        event = Event.objects.select_for_update().get(pk=stand.event_id)
-        stand = Stand.objects.filter(pk=stand.pk).first()
-        if stand is None:
-            return
-        if stand.status == Stand.Status.DECLINED or event.is_past:
-            raise ValidationError(_("This stand application can no longer be withdrawn."))
-        stand.delete()
-
-
 def stand_decide(
     *, stand: Stand, actor, status: str, number: str | None = None, area: str | None = None
 ) -> Stand:
@@ -578,20 +561,26 @@ def stand_decide(
         return stand
 
 
-def stand_withdraw(*, actor, stand: Stand) -> Stand:
-    """Takes back a stand application (applied or confirmed) of the actor's organisation, or
-    an organiser does so for an organisation that is gone (members/ deactivation). Stands
-    have no state of their own for this: the application ends declined, which frees the
-    place and the one-per-event rule; the caller tells the organisers."""
+def stand_withdraw(*, actor, stand: Stand) -> Stand | None:
+    """Takes back a stand application (applied or confirmed) before the event: a member of
+    its organisation on the confirmation page, or members/ when the organisation is
+    deactivated. Stands have no state of their own for this: the application ends declined,
+    which frees a confirmed stand's number and the one-per-event rule (the organisation may
+    apply anew) and keeps the record for the organisers. None if it is already gone."""
     if not (is_organiser(actor) or is_member_of(actor, stand.organisation)):
         raise PermissionDenied
     with transaction.atomic():
-        stand = Stand.objects.select_for_update().select_related("event").get(pk=stand.pk)
-        if stand.status != Stand.Status.DECLINED:
-            stand.status = Stand.Status.DECLINED
-            stand.decided_at = timezone.now()
-            stand.full_clean()
-            stand.save(update_fields=["status", "decided_at"])
+        stand = (
+            Stand.objects.select_for_update().select_related("event").filter(pk=stand.pk).first()
+        )
+        if stand is None:
+            return None
+        if stand.status == Stand.Status.DECLINED or stand.event.is_past:
+            raise ValidationError(_("This stand application can no longer be withdrawn."))
+        stand.status = Stand.Status.DECLINED
+        stand.decided_at = timezone.now()
+        stand.full_clean()
+        stand.save(update_fields=["status", "decided_at"])
         return stand
 
 

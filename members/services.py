@@ -606,7 +606,10 @@ def organisation_deactivate(*, actor: User, organisation: Organisation, reason: 
             .select_related("event")
             .order_by("pk")
         )
-        withdrawn_stands = [stand_withdraw(actor=actor, stand=stand) for stand in stands]
+        # Stands at past events are records, not applications any more.
+        withdrawn_stands = [
+            stand_withdraw(actor=actor, stand=stand) for stand in stands if not stand.event.is_past
+        ]
         # Its own needs that are still open: nobody is left to read answers to them.
         closed_needs = [
             need_close(actor=actor, need=need, reason=Need.CloseReason.WITHDRAWN)

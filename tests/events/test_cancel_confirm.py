@@ -248,7 +248,8 @@ def test_stand_withdraw_asks_first_then_withdraws(client, member, stand, languag
     assert unconfirmed.status_code == 302 and unconfirmed["Location"] == withdraw
     assert confirmed.status_code == 302
     assert confirmed["Location"] == url(language, "events:stand_apply", stand.event.slug)
-    assert not Stand.objects.filter(pk=stand.pk).exists()
+    # The record stays for the organisers; declined frees the one-per-event rule.
+    assert Stand.objects.get(pk=stand.pk).status == "declined"
 
 
 def test_stand_page_links_to_the_withdraw_page(client, member, stand):
