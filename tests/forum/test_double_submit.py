@@ -38,7 +38,7 @@ def _simultaneously(requests) -> list:
             prepared = request(client)
             barrier.wait(timeout=30)
             results[index] = prepared()
-        except Exception as exc:  # noqa: BLE001 - reported by the test
+        except Exception as exc:  # reported by the test
             results[index] = exc
         finally:
             connection.close()
@@ -93,9 +93,7 @@ def _signup_race(monkeypatch, *, plain_adapter: bool):
     if plain_adapter:  # the canary: allauth's save_user without our handling
         from allauth.account.adapter import DefaultAccountAdapter
 
-        monkeypatch.setattr(
-            adapters.AccountAdapter, "save_user", DefaultAccountAdapter.save_user
-        )
+        monkeypatch.setattr(adapters.AccountAdapter, "save_user", DefaultAccountAdapter.save_user)
 
     def post(client):
         return lambda: client.post(reverse("account_signup"), SIGNUP)
@@ -163,9 +161,7 @@ def test_organisation_six_at_once_with_one_name_get_six_slugs(monkeypatch):
 
     assert _statuses(results) == [302] * 6
     slugs = sorted(Organisation.objects.values_list("slug", flat=True))
-    assert slugs == sorted(
-        ["harz-metall-gmbh"] + [f"harz-metall-gmbh-{n}" for n in range(2, 7)]
-    )
+    assert slugs == sorted(["harz-metall-gmbh"] + [f"harz-metall-gmbh-{n}" for n in range(2, 7)])
     assert Membership.objects.filter(role="admin").count() == 6
 
 
