@@ -498,7 +498,8 @@ def stand_apply(
     *, event: Event, actor, kind: str, description: str, needs_power: bool = False
 ) -> Stand:
     """A member applies for a stand for their organisation; one active application per
-    organisation and event."""
+    organisation and event (the event's row lock orders parallel requests). The same
+    person's second submission gets their application back."""
     membership = membership_of(actor)
     if membership is None:
         raise PermissionDenied
@@ -506,11 +507,14 @@ def stand_apply(
         raise ValidationError(_("This event takes no stand applications."))
     with transaction.atomic():
         Event.objects.select_for_update().get(pk=event.pk)
-        if (
+        active = (
             Stand.objects.filter(event=event, organisation=membership.organisation)
             .exclude(status=Stand.Status.DECLINED)
-            .exists()
-        ):
+            .first()
+        )
+        if active is not None and active.applied_by_id == actor.pk:
+            return active  # the same person sent the form twice: one application
+        if active is not None:
             raise ValidationError(
                 _("Your organisation has already applied for a stand at this event.")
             )

@@ -179,11 +179,20 @@ def organisation_create(
     topics: Iterable[Topic] = (),
     logo=None,
 ) -> Organisation:
-    """Creates an organisation with the actor as its first admin (one organisation per user)."""
+    """Creates an organisation with the actor as its first admin (one organisation per user:
+    the user's row lock orders parallel requests; the same form sent twice returns the
+    organisation the first one created)."""
     with transaction.atomic():
         # Lock the user row so two parallel requests cannot create two organisations.
         User.objects.select_for_update().filter(pk=actor.pk).first()
-        if Membership.objects.filter(user=actor).exists():
+        current = Membership.objects.filter(user=actor).select_related("organisation").first()
+        if (
+            current is not None
+            and current.role == Membership.Role.ADMIN
+            and current.organisation.name == name.strip()
+        ):
+            return current.organisation  # the same form sent twice: one organisation
+        if current is not None:
             raise ValidationError(
                 _("You already belong to an organisation. Leave it before creating another one.")
             )

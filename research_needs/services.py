@@ -359,7 +359,10 @@ def expire_due_needs(today: date | None = None) -> tuple[int, int]:
 
 
 def answer_create(*, actor, need: Need, **fields) -> Answer:
-    """An answer of the actor's organisation to a published need; opens its conversation."""
+    """An answer of the actor's organisation to a published need; opens its conversation.
+
+    One active answer per organisation (a unique constraint; the need's row lock orders
+    parallel requests). The same person's second submission gets their answer back."""
     unknown = set(fields) - set(ANSWER_FIELDS)
     if unknown:
         raise TypeError(f"Unknown answer fields: {sorted(unknown)}")
@@ -372,9 +375,12 @@ def answer_create(*, actor, need: Need, **fields) -> Answer:
             )
         if need.status != Need.Status.PUBLISHED:
             raise ValidationError(_("This research need is not open for answers."))
-        if Answer.objects.filter(
+        active = Answer.objects.filter(
             need=need, organisation=membership.organisation, status__in=Answer.ACTIVE
-        ).exists():
+        ).first()
+        if active is not None and active.created_by_id == actor.pk:
+            return active  # the same person sent the form twice: one answer, theirs
+        if active is not None:
             raise ValidationError(_("Your organisation has already answered this need."))
         answer = Answer(
             need=need,
