@@ -222,3 +222,22 @@ def test_nul_in_multipart_field_answers_400_and_file_content_is_not_checked(clie
     assert good.status_code in {302, 400}  # the file's own checks answer, not a 500
     organisation.refresh_from_db()
     assert "\x00" not in organisation.description
+
+
+# --- the admin -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [" ", "abc", "1e400", "' OR 1=1 --"])
+def test_admin_autocomplete_field_with_a_non_id_answers_400(client, value):
+    """Django's autocomplete widget looked the bad value up again to render the form."""
+    from tests.factories import EventFactory, organiser
+
+    EventFactory()
+    client.force_login(organiser())
+
+    response = client.post(
+        "/admin/events/programmeitem/add/", {"event": value, "kind": "talk", "title": "x"}
+    )
+
+    assert response.status_code in {200, 400}
+    assert response.context["adminform"].form.errors["event"]
