@@ -499,7 +499,7 @@ def stand_apply(
 ) -> Stand:
     """A member applies for a stand for their organisation; one active application per
     organisation and event (the event's row lock orders parallel requests). The same
-    person's second submission gets their application back."""
+    application sent twice returns the first."""
     membership = membership_of(actor)
     if membership is None:
         raise PermissionDenied
@@ -512,8 +512,13 @@ def stand_apply(
             .exclude(status=Stand.Status.DECLINED)
             .first()
         )
-        if active is not None and active.applied_by_id == actor.pk:
-            return active  # the same person sent the form twice: one application
+        if active is not None and (
+            active.applied_by_id,
+            active.kind,
+            active.description,
+            active.needs_power,
+        ) == (actor.pk, kind, description.strip(), bool(needs_power)):
+            return active  # the same form sent twice: one application
         if active is not None:
             raise ValidationError(
                 _("Your organisation has already applied for a stand at this event.")

@@ -362,7 +362,7 @@ def answer_create(*, actor, need: Need, **fields) -> Answer:
     """An answer of the actor's organisation to a published need; opens its conversation.
 
     One active answer per organisation (a unique constraint; the need's row lock orders
-    parallel requests). The same person's second submission gets their answer back."""
+    parallel requests). The same answer sent twice by one person returns the first."""
     unknown = set(fields) - set(ANSWER_FIELDS)
     if unknown:
         raise TypeError(f"Unknown answer fields: {sorted(unknown)}")
@@ -378,8 +378,12 @@ def answer_create(*, actor, need: Need, **fields) -> Answer:
         active = Answer.objects.filter(
             need=need, organisation=membership.organisation, status__in=Answer.ACTIVE
         ).first()
-        if active is not None and active.created_by_id == actor.pk:
-            return active  # the same person sent the form twice: one answer, theirs
+        if (
+            active is not None
+            and active.created_by_id == actor.pk
+            and active.approach == (fields.get("approach") or "").strip()
+        ):
+            return active  # the same form sent twice: one answer
         if active is not None:
             raise ValidationError(_("Your organisation has already answered this need."))
         answer = Answer(

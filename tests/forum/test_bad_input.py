@@ -78,7 +78,7 @@ def test_logo_with_too_many_pixels_is_refused_at_the_field(client, org_admin, wi
     )
 
     assert response.status_code == 400
-    assert "40 megapixels" in str(response.context["form"].errors["logo"])
+    assert "40 Megapixel" in str(response.context["form"].errors["logo"])
     organisation.refresh_from_db()
     assert not organisation.logo
 

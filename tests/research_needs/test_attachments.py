@@ -309,7 +309,7 @@ def test_image_with_too_many_pixels_is_refused_at_the_field(client, owner, sme, 
     response = _upload(client, need, pixel_png(width, height))
 
     assert response.status_code == 400
-    assert "40 megapixels" in str(response.context["form"].errors["files"])
+    assert "40 Megapixel" in str(response.context["form"].errors["files"])
     assert not Attachment.objects.exists()
 
 
@@ -327,7 +327,7 @@ def test_answer_image_with_too_many_pixels_is_refused_at_the_field(
     )
 
     assert response.status_code == 400
-    assert "40 megapixels" in str(response.context["form"].errors["files"])
+    assert "40 Megapixel" in str(response.context["form"].errors["files"])
     assert not Attachment.objects.exists()
 
 
