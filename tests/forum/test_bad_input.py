@@ -241,3 +241,17 @@ def test_admin_autocomplete_field_with_a_non_id_answers_400(client, value):
 
     assert response.status_code in {200, 400}
     assert response.context["adminform"].form.errors["event"]
+
+
+@pytest.mark.parametrize("target", ["1e400", "home", "landing"])
+def test_notification_read_with_a_next_that_is_no_url_does_not_500(client, target):
+    """redirect() took a bare word for a view name and failed to reverse it (found by
+    the fuzz test)."""
+    from tests.notifications.factories import NotificationFactory
+
+    notification = NotificationFactory()
+    client.force_login(notification.recipient)
+
+    response = client.post(reverse("notifications:read", args=[notification.pk]), {"next": target})
+
+    assert response.status_code == 302
