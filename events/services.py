@@ -503,7 +503,8 @@ def stand_apply(
     *, event: Event, actor, kind: str, description: str, needs_power: bool = False
 ) -> Stand:
     """A member applies for a stand for their organisation; one active application per
-    organisation and event."""
+    organisation and event (the event's row lock orders parallel requests). The same
+    application sent twice returns the first."""
     membership = membership_of(actor)
     if membership is None:
         raise PermissionDenied
@@ -515,11 +516,19 @@ def stand_apply(
         raise ValidationError(_("This event takes no stand applications."))
     with transaction.atomic():
         Event.objects.select_for_update().get(pk=event.pk)
-        if (
+        active = (
             Stand.objects.filter(event=event, organisation=membership.organisation)
             .exclude(status=Stand.Status.DECLINED)
-            .exists()
-        ):
+            .first()
+        )
+        if active is not None and (
+            active.applied_by_id,
+            active.kind,
+            active.description,
+            active.needs_power,
+        ) == (actor.pk, kind, description.strip(), bool(needs_power)):
+            return active  # the same form sent twice: one application
+        if active is not None:
             raise ValidationError(
                 _("Your organisation has already applied for a stand at this event.")
             )

@@ -1,8 +1,12 @@
 """allauth hooks for members/: where a user lands after logging in, and how its mail is sent."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.signup import prevent_enumeration
 from allauth.core import context as allauth_context
+from allauth.core.exceptions import ImmediateHttpResponse
+from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import get_language
 
@@ -18,6 +22,22 @@ class AccountAdapter(DefaultAccountAdapter):
         if membership_of(user) is None and not is_organiser(user):
             return reverse("members:onboarding")
         return super().get_login_redirect_url(request)
+
+    def save_user(self, request, user, form, commit=True):
+        """Two sign-ups with one new address at the same moment both pass the form's check;
+        the second insert then hits the unique email index. It gets the answer a sign-up
+        with a known address gets (allauth's "check your inbox" page, and a mail saying an
+        account exists), not a 500."""
+        if not commit:
+            return super().save_user(request, user, form, commit=False)
+        try:
+            with transaction.atomic():
+                return super().save_user(request, user, form, commit=True)
+        except IntegrityError:
+            email = form.cleaned_data.get("email") or ""
+            if not get_user_model().objects.filter(email__iexact=email).exists():
+                raise
+            raise ImmediateHttpResponse(prevent_enumeration(request, email=email)) from None
 
     def send_mail(self, template_prefix, email, context):
         """allauth's mails (address confirmation, password reset, ...) go through the

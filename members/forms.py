@@ -8,6 +8,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from forum.images import check_image_pixels
+
 from .models import Membership, Organisation, Profile, Topic
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
@@ -51,7 +53,8 @@ class TopicChoiceField(forms.ModelMultipleChoiceField):
 
 
 class LogoField(forms.ImageField):
-    """A logo checked by its content: PNG or JPEG as Pillow reads it, at most 2 MB."""
+    """A logo checked by its content: PNG or JPEG as Pillow reads it, at most 2 MB and
+    within the platform's one pixel limit (``forum.images``)."""
 
     default_error_messages = {
         "invalid_image": _("Upload a PNG or JPEG image. This file is not a readable image."),
@@ -66,6 +69,8 @@ class LogoField(forms.ImageField):
                 code="size",
                 params={"size": f"{data.size / 1024 / 1024:.1f}"},
             )
+        if data:
+            check_image_pixels(data)
         upload = super().to_python(data)
         if upload is None:
             return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -136,7 +136,10 @@ def profile_update(
 
 
 def organisation_slug(name: str, *, exclude_pk: int | None = None) -> str:
-    """A unique slug from the name; the URL words of members/ are never used."""
+    """The first free slug for the name; the URL words of members/ are never used.
+
+    Free when read: a parallel transaction may take it before this one inserts. New
+    organisations are therefore saved through ``_save_with_free_slug``."""
     base = slugify(name)[:200].strip("-") or "organisation"
     existing = Organisation.objects.filter(slug__startswith=base)
     if exclude_pk is not None:
@@ -147,6 +150,30 @@ def organisation_slug(name: str, *, exclude_pk: int | None = None) -> str:
         counter += 1
         slug = f"{base}-{counter}"
     return slug
+
+
+SLUG_ATTEMPTS = 10
+
+
+def _save_with_free_slug(organisation: Organisation) -> None:
+    """Inserts a new organisation under the first free slug of its name.
+
+    Six people creating "Harz Metall GmbH" at once all read "harz-metall-gmbh" as free;
+    the unique index lets one insert through and makes the others wait for its commit and
+    fail. Each failed insert is undone in its own savepoint and tried again with the next
+    free slug, which the committed winner now occupies."""
+    for attempt in range(SLUG_ATTEMPTS):
+        organisation.slug = organisation_slug(organisation.name)
+        organisation.full_clean()
+        try:
+            with transaction.atomic():
+                organisation.save(force_insert=True)
+        except IntegrityError:
+            taken = Organisation.objects.filter(slug=organisation.slug).exists()
+            if not taken or attempt == SLUG_ATTEMPTS - 1:
+                raise
+        else:
+            return
 
 
 def organisation_create(
@@ -162,7 +189,9 @@ def organisation_create(
     topics: Iterable[Topic] = (),
     logo=None,
 ) -> Organisation:
-    """Creates an organisation with the actor as its first admin (one organisation per user).
+    """Creates an organisation with the actor as its first admin (one organisation per user:
+    the user's row lock orders parallel requests; the same form sent twice returns the
+    organisation the first one created).
 
     It is pending until an organiser approves it (``organisation_approve``): the organisers
     are told, and so is the founder, who can already edit it and invite colleagues.
@@ -170,7 +199,14 @@ def organisation_create(
     with transaction.atomic():
         # Lock the user row so two parallel requests cannot create two organisations.
         User.objects.select_for_update().filter(pk=actor.pk).first()
-        if Membership.objects.filter(user=actor).exists():
+        current = Membership.objects.filter(user=actor).select_related("organisation").first()
+        if (
+            current is not None
+            and current.role == Membership.Role.ADMIN
+            and current.organisation.name == name.strip()
+        ):
+            return current.organisation  # the same form sent twice: one organisation
+        if current is not None:
             raise ValidationError(
                 _("You already belong to an organisation. Leave it before creating another one.")
             )
@@ -183,11 +219,9 @@ def organisation_create(
             website=website,
             size_band=size_band,
         )
-        organisation.slug = organisation_slug(organisation.name)
         if logo:
             organisation.logo = logo
-        organisation.full_clean()
-        organisation.save()
+        _save_with_free_slug(organisation)
         organisation.topics.set(topics)
         membership = Membership(user=actor, organisation=organisation, role=Membership.Role.ADMIN)
         membership.full_clean()

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from forum import throttle
 from forum.notifications import services as notification_services
 from forum.notifications.forms import PreferencesForm
+from forum.once import submit_once
 from forum.shortcuts import add_errors, render_page
 
 from . import permissions, selectors, services
@@ -171,6 +172,7 @@ def organisation_edit(request, slug):
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@submit_once  # a second invitation to one address is refused: a double click is not one
 def organisation_members(request, slug):
     """The people page of an organisation for its admins: invite, roles, removals."""
     organisation = _managed_organisation(request, slug)

@@ -1,7 +1,7 @@
 """Attachment checks by content, not by file name (PRODUCT.md 3.2, R2).
 
-A PDF must start with ``%PDF-``; a PNG or JPEG must carry its signature and open and verify
-in Pillow. The type stored and served is the one found here, never the one the browser sent.
+A PDF must start with ``%PDF-``; a PNG or JPEG must carry its signature, stay within the
+pixel limit of ``forum.images`` and open and verify in Pillow. The type stored and served is the one found here, never the one the browser sent.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
+
+from forum.images import check_image_pixels
 
 from .models import ATTACHMENT_MAX_BYTES
 
@@ -59,6 +61,7 @@ def sniff_content_type(upload) -> str:
             params={"name": getattr(upload, "name", "")},
         )
     if content_type in PILLOW_FORMATS:
+        check_image_pixels(upload)
         try:
             upload.seek(0)
             with Image.open(upload) as image:

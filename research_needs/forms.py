@@ -109,6 +109,11 @@ class KeywordsField(forms.CharField):
                 keywords.append(keyword)
         return keywords
 
+    def run_validators(self, value):
+        # Each keyword, not the list: CharField's NUL check must see the strings.
+        for keyword in value:
+            super().run_validators(keyword)
+
     def validate(self, value):
         if self.required and not value:
             raise ValidationError(self.error_messages["required"], code="required")

@@ -369,7 +369,10 @@ def expire_due_needs(today: date | None = None) -> tuple[int, int]:
 
 
 def answer_create(*, actor, need: Need, **fields) -> Answer:
-    """An answer of the actor's organisation to a published need; opens its conversation."""
+    """An answer of the actor's organisation to a published need; opens its conversation.
+
+    One active answer per organisation (a unique constraint; the need's row lock orders
+    parallel requests). The same answer sent twice by one person returns the first."""
     unknown = set(fields) - set(ANSWER_FIELDS)
     if unknown:
         raise TypeError(f"Unknown answer fields: {sorted(unknown)}")
@@ -384,9 +387,16 @@ def answer_create(*, actor, need: Need, **fields) -> Answer:
             raise PermissionDenied(_(NOT_APPROVED))
         if need.status != Need.Status.PUBLISHED:
             raise ValidationError(_("This research need is not open for answers."))
-        if Answer.objects.filter(
+        active = Answer.objects.filter(
             need=need, organisation=membership.organisation, status__in=Answer.ACTIVE
-        ).exists():
+        ).first()
+        if (
+            active is not None
+            and active.created_by_id == actor.pk
+            and active.approach == (fields.get("approach") or "").strip()
+        ):
+            return active  # the same form sent twice: one answer
+        if active is not None:
             raise ValidationError(_("Your organisation has already answered this need."))
         answer = Answer(
             need=need,

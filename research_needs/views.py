@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from forum import throttle
+from forum.once import submit_once
 from forum.shortcuts import add_errors, render_page
 from members.permissions import is_organiser, membership_of
 
@@ -231,6 +232,7 @@ def _save_files(stored: list, actor, files, **parent) -> None:
 
 @login_required
 @require_http_methods(GET_POST)
+@submit_once
 def need_create(request):
     user = request.user
     membership = membership_of(user)
@@ -638,6 +640,7 @@ def answer_decline(request, pk):
 
 @login_required
 @require_http_methods(GET_POST)
+@submit_once
 def conversation(request, pk):
     conversation = selectors.conversation_for_viewer(request.user, pk)
     answer = conversation.answer

@@ -287,3 +287,55 @@ def test_files_of_a_rolled_back_submission_leave_no_trace(client, owner, setting
     assert not Attachment.objects.exists()
     folder = settings.MEDIA_ROOT / "needs"
     assert not folder.exists() or not any(folder.iterdir())
+
+
+# --- the pixel limit (forum.images): one rule for attachments and logos ------------------
+
+
+@pytest.mark.parametrize(
+    ("width", "height"),
+    [
+        pytest.param(20000, 20000, id="400MP-379KB-bomb"),
+        pytest.param(12000, 12000, id="144MP"),
+        pytest.param(8000, 5001, id="just-over-40MP"),
+    ],
+)
+def test_image_with_too_many_pixels_is_refused_at_the_field(client, owner, sme, width, height):
+    from tests.forum.test_bad_input import pixel_png
+
+    need = NeedFactory(organisation=sme)
+    client.force_login(owner)
+
+    response = _upload(client, need, pixel_png(width, height))
+
+    assert response.status_code == 400
+    assert "40 Megapixel" in str(response.context["form"].errors["files"])
+    assert not Attachment.objects.exists()
+
+
+def test_answer_image_with_too_many_pixels_is_refused_at_the_field(
+    client, researcher, institute, sme
+):
+    from tests.forum.test_bad_input import pixel_png
+
+    answer = AnswerFactory(need=NeedFactory(organisation=sme), organisation=institute)
+    client.force_login(researcher)
+
+    response = client.post(
+        reverse("research_needs:answer_attachment_add", args=[answer.pk]),
+        {"files": [pixel_png(20000, 20000)]},
+    )
+
+    assert response.status_code == 400
+    assert "40 Megapixel" in str(response.context["form"].errors["files"])
+    assert not Attachment.objects.exists()
+
+
+def test_scan_of_forty_megapixels_is_accepted(owner, sme):
+    from tests.forum.test_bad_input import pixel_png
+
+    need = NeedFactory(organisation=sme)
+
+    attachment = services.attachment_add(actor=owner, need=need, upload=pixel_png(8000, 5000))
+
+    assert attachment.content_type == "image/png"
