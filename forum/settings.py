@@ -328,3 +328,8 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
+
+# --- Formats (issue 11, h7-polish) --------------------------------------------
+# English pages with day-month-year dates and 24-hour times, German ones with "Uhr".
+FORMAT_MODULE_PATH = ["forum.formats"]  # also: admin time fields without seconds
+# --- end formats --------------------------------------------------------------
