@@ -14,6 +14,7 @@ admin.site.index_title = _("Organiser tools")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,6 +1,7 @@
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -30,3 +31,10 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": False}, status=503)
     return JsonResponse({"status": "ok", "database": True})
+
+
+@require_GET
+def favicon(request):
+    """Browsers and feed readers ask for /favicon.ico whatever the page links; send them to
+    the static icon. Not permanent: the hashed name changes with the icon."""
+    return HttpResponseRedirect(static("img/favicon.ico"))
