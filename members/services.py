@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from forum.i18n import language_code
+from forum.text import slugify_de
 
 from . import permissions
 from .models import Consent, Invitation, Membership, Organisation, Profile, Topic, User
@@ -127,7 +127,7 @@ def profile_update(
 
 def organisation_slug(name: str, *, exclude_pk: int | None = None) -> str:
     """A unique slug from the name; the URL words of members/ are never used."""
-    base = slugify(name)[:200].strip("-") or "organisation"
+    base = slugify_de(name)[:200].strip("-") or "organisation"
     existing = Organisation.objects.filter(slug__startswith=base)
     if exclude_pk is not None:
         existing = existing.exclude(pk=exclude_pk)
