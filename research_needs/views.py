@@ -133,6 +133,7 @@ def _need_list(request):
             # when one of them has an error to show.
             "has_filters": bool(set(filters) - {"q"}) or bool(set(form.errors) - {"q"}),
             "searched": bool(filters.get("q")),
+            "search_query": filters.get("q", ""),
             "can_create": permissions.can_create_need(request.user),
             "can_see_details": permissions.is_member(request.user) or is_organiser(request.user),
         },
