@@ -3,7 +3,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 
 def landing(request):
@@ -33,7 +33,7 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": True})
 
 
-@require_GET
+@require_safe
 def favicon(request):
     """Browsers and feed readers ask for /favicon.ico whatever the page links; send them to
     the static icon. Not permanent: the hashed name changes with the icon."""
