@@ -251,7 +251,7 @@ def test_admin_buttons_say_speichern_in_normal_case(client, db):
     assert "/static/css/admin.css" in html
     assert "/static/js/admin-slug.js" in html
     css = (STATIC / "css" / "admin.css").read_text()
-    assert re.search(r"\.submit-row input\.default[^{]*\{[^}]*text-transform:\s*none", css)
+    assert re.search(r"body \.submit-row input\.default[^{]*\{[^}]*text-transform:\s*none", css)
 
 
 def test_admin_slug_script_transliterates_like_slugify_de():

@@ -45,7 +45,8 @@ def test_owner_edits_a_submitted_need_and_it_stays_submitted(client, owner, sme,
 
 def test_moderators_see_the_changed_need(client, owner, sme, organiser_user):
     need = NeedFactory(organisation=sme, submitted=True, title="Alter Titel")
-    Need.objects.filter(pk=need.pk).update(submitted_at=timezone.now() - timedelta(hours=2))
+    two_hours_ago = timezone.now() - timedelta(hours=2)
+    Need.objects.filter(pk=need.pk).update(submitted_at=two_hours_ago, created_at=two_hours_ago)
     services.need_update(actor=owner, need=need, title="Korrigierter Titel")
     client.force_login(organiser_user)
 
@@ -53,6 +54,13 @@ def test_moderators_see_the_changed_need(client, owner, sme, organiser_user):
 
     assert "Korrigierter Titel" in html
     assert "geändert am" in html
+
+
+def test_moderation_list_does_not_call_an_unchanged_need_changed(client, sme, organiser_user):
+    NeedFactory(organisation=sme, submitted=True)  # submitted days ago, created just now
+    client.force_login(organiser_user)
+
+    assert "geändert am" not in client.get(reverse("research_needs:moderation")).content.decode()
 
 
 def test_need_update_keeps_refusing_published_needs(owner, sme):
