@@ -129,10 +129,47 @@ def _item_component(item: ProgrammeItem, event: Event) -> icalendar.Event:
     return component
 
 
+def _day_spans(event: Event, items: Iterable[ProgrammeItem] = ()):
+    """(day, start, end) for each day of a multi-day event, so a calendar shows the forum as
+    two entries of a working day each instead of one block through the night. A day runs
+    from its first programme item to its last; without a programme, from the event's start
+    time to its end time (the first day begins at the event's start, the last day ends at
+    its end). A day whose end would not follow its start is left out."""
+    start, end = _berlin(event.starts_at), _berlin(event.ends_at)
+    by_day: dict = {}
+    for item in items:
+        item_start, item_end = _berlin(item.starts_at), _berlin(item.ends_at)
+        first, last = by_day.get(item_start.date(), (item_start, item_end))
+        by_day[item_start.date()] = (min(first, item_start), max(last, item_end))
+    for day in event.days():
+        if day in by_day:
+            day_start, day_end = by_day[day]
+        else:
+            day_start = start if day == start.date() else _at(day, start)
+            day_end = end if day == end.date() else _at(day, end)
+        if day_end > day_start:
+            yield day, day_start, day_end
+
+
+def _at(day, moment: datetime) -> datetime:
+    return datetime.combine(day, moment.time(), tzinfo=BERLIN)
+
+
+def _whole_event_components(event: Event, items: Iterable[ProgrammeItem] = (), *, tentative=False):
+    if not event.is_multi_day:
+        yield _event_component(event, tentative=tentative)
+        return
+    for day, start, end in _day_spans(event, items):
+        yield _event_component(event, start=start, end=end, day=day, tentative=tentative)
+
+
 def event_calendar(event: Event, items: Iterable[ProgrammeItem]) -> bytes:
-    """The event and every programme item (items with ``room`` and ``speakers`` loaded)."""
+    """The event (one entry per day if it lasts several) and every programme item (items
+    with ``room`` and ``speakers`` loaded)."""
+    items = list(items)
     calendar = _calendar(event.title)
-    calendar.add_component(_event_component(event))
+    for component in _whole_event_components(event, items):
+        calendar.add_component(component)
     for item in items:
         calendar.add_component(_item_component(item, event))
     return _finish(calendar)
@@ -145,20 +182,14 @@ def item_calendar(item: ProgrammeItem) -> bytes:
 
 
 def _registration_components(registration: Registration, *, tentative=False):
-    """The event as the person attends it: the whole event, or one entry per chosen day of
-    a multi-day event (from the event's start to its end time on that day)."""
+    """The event as the person attends it: a one-day event, or one entry per day of a
+    multi-day event, only the chosen days if the person chose (from the event's start to
+    its end time on that day: the programme is not loaded here, one query per feed entry)."""
     event = registration.event
-    days = sorted(registration.days) if event.is_multi_day else []
-    if not days:
-        yield _event_component(event, tentative=tentative)
-        return
-    start, end = _berlin(event.starts_at), _berlin(event.ends_at)
-    for day in days:
-        day_start = datetime.combine(day, start.time(), tzinfo=BERLIN)
-        day_end = datetime.combine(day, end.time(), tzinfo=BERLIN)
-        if day_end <= day_start:
-            continue
-        yield _event_component(event, start=day_start, end=day_end, day=day, tentative=tentative)
+    chosen = set(registration.days or [])
+    for component in _whole_event_components(event, tentative=tentative):
+        if not chosen or not event.is_multi_day or component["DTSTART"].dt.date() in chosen:
+            yield component
 
 
 def _confirmed_sessions(registration: Registration) -> list[SessionSignup]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from members.permissions import is_organiser
@@ -42,6 +42,10 @@ def event_for_page(slug: str, user) -> Event:
         events_visible_to(user)
         .select_related("host")
         .annotate(confirmed=Count("registrations", filter=Q(registrations__status="confirmed")))
+        # The page links the exhibitors only when there are some (issue 11).
+        .annotate(
+            has_exhibitors=Exists(Stand.objects.filter(event=OuterRef("pk"), status="confirmed"))
+        )
         .get(slug=slug)
     )
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from forum import throttle
+from forum.notifications.services import notification_mark_read_for
 from forum.shortcuts import add_errors, render_page
 from members.permissions import membership_of
 
@@ -63,6 +64,7 @@ def event_detail(request, slug):
     event = _event(request, slug)
     items = selectors.programme(event)
     registration = selectors.registration_of(request.user, event)
+    notification_mark_read_for(actor=request.user, obj=registration)
     return render_page(
         request,
         "events/event_detail.html",
@@ -284,6 +286,7 @@ def registration_cancel(request, token):
 def registration_manage(request, token):
     """The attendee's own page behind the unguessable token: details, changes, cancel."""
     registration = _registration(token)
+    notification_mark_read_for(actor=request.user, obj=registration)
     event = registration.event
     sessions = list(selectors.signup_sessions(event))
     editable = registration.is_active and not event.is_cancelled and not event.is_past

@@ -446,3 +446,8 @@ FORUM_RATE_LIMITS = {
     "message_send": "120/h",
 }
 # --- End of rate limits ----------------------------------------------------------
+
+# --- Formats (issue 11, h7-polish) --------------------------------------------
+# English pages with day-month-year dates and 24-hour times, German ones with "Uhr".
+FORMAT_MODULE_PATH = ["forum.formats"]  # also: admin time fields without seconds
+# --- end formats --------------------------------------------------------------

@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from forum.i18n import language_code
+from forum.text import slugify_de
 
 from . import notifications as notes
 from . import permissions
@@ -140,7 +140,7 @@ def organisation_slug(name: str, *, exclude_pk: int | None = None) -> str:
 
     Free when read: a parallel transaction may take it before this one inserts. New
     organisations are therefore saved through ``_save_with_free_slug``."""
-    base = slugify(name)[:200].strip("-") or "organisation"
+    base = slugify_de(name)[:200].strip("-") or "organisation"
     existing = Organisation.objects.filter(slug__startswith=base)
     if exclude_pk is not None:
         existing = existing.exclude(pk=exclude_pk)

@@ -75,8 +75,12 @@ def can_create_need(user) -> bool:
 
 
 def can_edit_need(user, need: Need) -> bool:
-    """Drafts only (a need sent back by a moderator is a draft again)."""
-    return need.status == Need.Status.DRAFT and (is_owner(user, need) or is_organiser(user))
+    """Drafts, and submitted needs until an organiser publishes them (a need sent back by a
+    moderator is a draft again): a typo found after submitting should not need a phone
+    call. Editing a submitted need keeps it submitted; moderators review the current text."""
+    return need.status in (Need.Status.DRAFT, Need.Status.SUBMITTED) and (
+        is_owner(user, need) or is_organiser(user)
+    )
 
 
 def can_manage_need(user, need: Need) -> bool:

@@ -151,12 +151,13 @@ def need_create(
 def need_update(
     *, actor, need: Need, topics: Iterable[Topic] | None = None, contact_person=..., **fields
 ) -> Need:
-    """Changes a draft (a need sent back by a moderator is a draft again)."""
+    """Changes a draft or a submitted need (which stays submitted, in its place in the
+    moderation queue); see permissions.can_edit_need."""
     with transaction.atomic():
         need = _locked(Need, need)
         if not permissions.can_edit_need(actor, need):
             if permissions.can_manage_need(actor, need):
-                raise ValidationError(_("Only drafts can be changed."))
+                raise ValidationError(_("Only needs not yet published can be changed."))
             raise PermissionDenied(_("You cannot change this research need."))
         _apply_fields(need, fields)
         if contact_person is not ...:

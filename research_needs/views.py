@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from forum import throttle
+from forum.notifications.services import notification_mark_read_for
 from forum.once import submit_once
 from forum.shortcuts import add_errors, render_page
 from members.permissions import is_organiser, membership_of
@@ -134,6 +135,7 @@ def _need_list(request):
             # when one of them has an error to show.
             "has_filters": bool(set(filters) - {"q"}) or bool(set(form.errors) - {"q"}),
             "searched": bool(filters.get("q")),
+            "search_query": filters.get("q", ""),
             "can_create": permissions.can_create_need(request.user),
             "can_see_details": permissions.is_member(request.user) or is_organiser(request.user),
         },
@@ -180,6 +182,7 @@ def need_detail(request, pk):
         ):
             accepted_contacts.append((answer, _contacts(need, answer)))
     can_manage = permissions.can_manage_need(user, need)
+    notification_mark_read_for(actor=user, obj=need)
     return TemplateResponse(
         request,
         "research_needs/need_detail.html",
@@ -295,7 +298,7 @@ def _owned_need(request, pk) -> Need:
 def need_edit(request, pk):
     need = _owned_need(request, pk)
     if not permissions.can_edit_need(request.user, need):
-        messages.info(request, _("Only drafts can be changed."))
+        messages.info(request, _("Only needs not yet published can be changed."))
         return redirect(need)
     form = NeedForm(
         request.POST or None,
@@ -326,7 +329,9 @@ def need_edit(request, pk):
                 request,
                 _("Your research need has been submitted. An organiser will review it soon.")
                 if submit
-                else _("Your draft has been saved."),
+                else _("Your draft has been saved.")
+                if need.status == Need.Status.DRAFT
+                else _("Your changes are saved. The need stays submitted for review."),
             )
             return redirect(need)
     return render_page(
@@ -693,6 +698,7 @@ def conversation(request, pk):
         }
     if request.method != "POST":
         services.conversation_mark_read(actor=user, conversation=conversation)
+        notification_mark_read_for(actor=user, obj=conversation)
     response = render_page(
         request,
         "research_needs/conversation.html",

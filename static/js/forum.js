@@ -7,3 +7,10 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// A form came back with errors: move the focus to the list of them at its top, so a screen
+// reader reads it first and a keyboard user can follow its links (templates/forum/_error_summary.html).
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();
+});

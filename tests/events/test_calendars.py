@@ -57,9 +57,9 @@ def test_event_calendar_has_the_event_and_every_item(client, forum):
     calendar = parse(client.get(f"/events/{event.slug}/calendar.ics"))
 
     components = vevents(calendar)
-    assert set(components) == {f"event-{event.pk}@127.0.0.1"} | {
-        f"item-{item.pk}@127.0.0.1" for item in items
-    }
+    # A two-day event is one entry per day (issue 11), keyed by the day.
+    day_uids = {f"event-{event.pk}-{day:%Y%m%d}@127.0.0.1" for day in event.days()}
+    assert set(components) == day_uids | {f"item-{item.pk}@127.0.0.1" for item in items}
     assert calendar.walk("VTIMEZONE")[0]["TZID"] == "Europe/Berlin"
     for item in items:
         component = components[f"item-{item.pk}@127.0.0.1"]
@@ -70,10 +70,10 @@ def test_event_calendar_has_the_event_and_every_item(client, forum):
         assert str(component["LOCATION"]).startswith("Kaisersaal, TU Clausthal, Aula")
         assert "Prof. Dr. Jonas Becker (TUC)" in str(component["DESCRIPTION"])
         assert str(component["URL"]).endswith(f"/events/{event.slug}/programme/{item.pk}/")
-    whole = components[f"event-{event.pk}@127.0.0.1"]
-    assert str(whole["SUMMARY"]) == event.title
-    assert whole["DTEND"].dt == timezone.localtime(event.ends_at, BERLIN)
-    assert str(whole["STATUS"]) == "CONFIRMED"
+    last = components[f"event-{event.pk}-{event.days()[-1]:%Y%m%d}@127.0.0.1"]
+    assert str(last["SUMMARY"]) == event.title
+    assert last["DTEND"].dt == timezone.localtime(items[-1].ends_at, BERLIN)
+    assert str(last["STATUS"]) == "CONFIRMED"
 
 
 def test_event_calendar_uids_are_stable(client, forum):
@@ -144,7 +144,8 @@ def test_feed_has_registrations_and_sessions(client, forum):
     assert response["Cache-Control"] == "private, no-store"
     components = vevents(calendar)
     assert set(components) == {
-        f"event-{event.pk}@127.0.0.1",
+        # the two-day forum with no days chosen: both days, one entry each (issue 11)
+        *(f"event-{event.pk}-{day:%Y%m%d}@127.0.0.1" for day in event.days()),
         f"item-{session.pk}@127.0.0.1",
         f"event-{waitlisted_at.pk}@127.0.0.1",
     }

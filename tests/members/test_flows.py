@@ -82,7 +82,9 @@ def test_signup_in_english_stores_english_as_preferred_language(
 
     profile = Profile.objects.get(user__email="lena.en@example.org")
     assert profile.preferred_language == "en"
-    assert mail.outbox[0].subject == "Please Confirm Your Email Address"
+    assert mail.outbox[0].subject == (
+        "Welcome to the Innovation Forum Harz: please confirm your email address"
+    )
 
 
 def test_signup_invalid_answers_with_field_errors_and_keeps_input(client):

@@ -69,7 +69,7 @@ def test_password_reset_mail_in_english_for_english_request(
     notification = Notification.objects.get(kind="account.mail")
     assert notification.language == "en"
     [message] = mail.outbox
-    assert message.subject == "Password Reset Email"
+    assert message.subject == "Set a new password"
     assert "/en/accounts/password/reset/key/" in message.body
 
 

@@ -46,9 +46,9 @@ def test_search_and_pages_are_cached_by_their_query(client, sme, django_assert_n
     other = _get(client, {"q": "Leiterplatten"})
 
     assert again == first
-    assert "Schlacke aus der Kupferhütte" in first
+    assert "<mark>Schlacke</mark> aus der Kupferhütte" in first  # searched words marked
     assert "Leiterplatten entstücken" not in first
-    assert "Leiterplatten entstücken" in other
+    assert "<mark>Leiterplatten</mark> entstücken" in other
 
 
 def test_invalid_filters_are_not_cached(client):

@@ -133,7 +133,7 @@ VISIBILITY = [
     _row("detail", "get", lambda w: [w["anonymous"].pk], [404, 200, 200, 200, 200, 200]),
     _row("detail", "get", lambda w: [w["draft"].pk], [404, 404, 404, 200, 200, 200]),
     _row("detail", "get", lambda w: [w["submitted"].pk], [404, 404, 404, 200, 200, 200]),
-    _row("edit", "get", lambda w: [w["submitted"].pk], [LOGIN, 404, 404, 302, 302, 302]),
+    _row("edit", "get", lambda w: [w["submitted"].pk], [LOGIN, 404, 404, 200, 200, 200]),
     _row(
         "attachment",
         "get",

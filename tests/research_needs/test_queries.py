@@ -103,7 +103,7 @@ def test_detail_for_owner_with_answers_and_files(
         _attach(need=need)
     client.force_login(owner)
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):  # +1: the need's notifications marked read
         response = _get(client, reverse("research_needs:detail", args=[need.pk]))
 
     assert len(response.context["answers"]) == count
@@ -121,7 +121,7 @@ def test_detail_for_responder(
         MessageFactory(conversation=answer.conversation, author=owner, author_organisation=sme)
     client.force_login(researcher)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):  # +1: the need's notifications marked read
         response = _get(client, reverse("research_needs:detail", args=[need.pk]))
 
     assert len(response.context["attachments"]) == count
@@ -141,7 +141,7 @@ def test_conversation_with_messages_and_files(
         _attach(answer=answer)
     client.force_login(owner)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):  # +1: the conversation's notifications marked read
         response = _get(
             client, reverse("research_needs:conversation", args=[answer.conversation.pk])
         )
