@@ -58,6 +58,25 @@ EXAMPLES = 4  # hypothesis mixes per form and role, on top of the fixed cases
 # registry below). ``None``: the pattern takes none.
 ARGS = {
     "healthz": None,
+    "readyz": None,
+    "favicon": None,
+    "mfa_index": None,
+    "mfa_authenticate": None,
+    "mfa_reauthenticate": None,
+    "mfa_activate_totp": None,
+    "mfa_deactivate_totp": None,
+    "mfa_view_recovery_codes": None,
+    "mfa_generate_recovery_codes": None,
+    "mfa_download_recovery_codes": None,
+    "members:review": None,
+    "members:review_approve": lambda w: {"pk": w["pending_org"].pk},
+    "members:review_reject": lambda w: {"pk": w["pending_org"].pk},
+    "members:join_request_create": lambda w: {"slug": w["sme"].slug},
+    "members:join_request_accept": lambda w: {"slug": w["sme"].slug, "pk": w["join"].pk},
+    "members:join_request_decline": lambda w: {"slug": w["sme"].slug, "pk": w["join"].pk},
+    "events:register_sent": lambda w: {"slug": w["forum"].slug},
+    "events:registration_cancel": lambda w: {"token": w["attendee"].token},
+    "events:stand_withdraw": lambda w: {"slug": w["forum"].slug},
     "landing": None,
     "privacy:overview": None,
     "privacy:export": None,
@@ -190,10 +209,13 @@ def world(db, settings, tmp_path):
     answer = AnswerFactory(need=need, organisation=institute, created_by=researcher)
     MessageFactory(conversation=answer.conversation, author=researcher)
     forum = EventFactory(two_days=True, slug="forum-2027", title="Forum", capacity=50)
+    from members.models import JoinRequest
     from tests.notifications.factories import NotificationFactory
 
     return {
         "sme": sme,
+        "pending_org": OrganisationFactory(name="Neue Recycling GmbH", status="pending"),
+        "join": JoinRequest.objects.create(user=UserFactory(), organisation=sme),
         "colleague": colleague,
         "need": need,
         "other_need": NeedFactory(organisation=institute, created_by=researcher),
