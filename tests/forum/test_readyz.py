@@ -1,8 +1,6 @@
 """/readyz: database, cache, broker and the notification outbox (issue 10, item 6)."""
 
 import shutil
-import socket
-import subprocess
 import time
 from datetime import timedelta
 from unittest import mock
@@ -13,56 +11,23 @@ from django.test import override_settings
 from django.utils import timezone
 
 from forum.notifications.models import EmailState, Notification
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _redis_answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(64).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-def _wait(predicate, what: str, timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"Gave up waiting for {what}.")
-        time.sleep(0.1)
+from tests.notifications.conftest import Processes, RedisServer
 
 
 @pytest.fixture
-def private_redis(tmp_path):
-    """A redis-server of this test's own (never the machine's), which the test may stop."""
+def private_redis(request, tmp_path):
+    """A redis-server of this test's own (never the machine's), which the test may stop:
+    the notification worker tests' process helpers."""
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("redis-server is not on PATH.")
-    port = _free_port()
-    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly"]
-    args += ["no", "--dir", str(tmp_path)]
-    process = subprocess.Popen(
-        args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
+    processes = Processes(request, tmp_path)
+    server = RedisServer(binary, processes, tmp_path)
+    server.start()
     try:
-        _wait(lambda: _redis_answers(port), f"redis-server on port {port}")
-
-        def stop():
-            process.terminate()
-            process.wait(timeout=10)
-            _wait(lambda: not _redis_answers(port), "redis-server to stop")
-
-        yield f"redis://127.0.0.1:{port}/0", stop
+        yield server.url, server.stop
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=10)
+        processes.stop_all()
 
 
 def _redis_settings(url: str) -> dict:
