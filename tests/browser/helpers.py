@@ -189,6 +189,13 @@ def axe_check(page):
     assert overflow is None, overflow
 
 
+def check(page, language: str):
+    """What every journey checks on each page it reaches: axe finds nothing, and the page
+    is in the language the journey runs in."""
+    axe_check(page)
+    assert_language(page, language)
+
+
 def axe_check_pages(page, paths, language: str):
     """Open each (path, status) and collect every page's violations, so one run shows them all."""
     failures = []

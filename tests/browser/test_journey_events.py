@@ -15,8 +15,7 @@ import pytest
 
 from tests.browser.helpers import (
     LANGUAGES,
-    assert_language,
-    axe_check,
+    check,
     ensure_legal_pages,
     ensure_organisers_group,
     links_in,
@@ -28,11 +27,6 @@ from tests.browser.helpers import (
     url,
     wait_for_mail,
 )
-
-
-def check(page, language):
-    axe_check(page)
-    assert_language(page, language)
 
 
 def mails_of(outbox, kind: str, address: str) -> list:

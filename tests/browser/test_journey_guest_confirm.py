@@ -19,8 +19,7 @@ from tests.browser.helpers import (
     LANGUAGES,
     PASSWORD,
     PHONE,
-    assert_language,
-    axe_check,
+    check,
     ensure_legal_pages,
     ensure_organisers_group,
     links_in,
@@ -35,11 +34,6 @@ from tests.browser.helpers import (
     url,
     wait_for_mail,
 )
-
-
-def check(page, language):
-    axe_check(page)
-    assert_language(page, language)
 
 
 @pytest.fixture

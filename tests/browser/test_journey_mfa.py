@@ -13,8 +13,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from tests.browser.helpers import (
     LANGUAGES,
     PASSWORD,
-    assert_language,
-    axe_check,
+    check,
     ensure_organisers_group,
     login,
     make_user,
@@ -27,11 +26,6 @@ from tests.browser.helpers import (
 def totp_code(secret: str) -> str:
     """What an authenticator app shows now (RFC 6238: HMAC-SHA1, 30-second steps)."""
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
-
-
-def check(page, language):
-    axe_check(page)
-    assert_language(page, language)
 
 
 def log_out(page, language):

@@ -12,8 +12,7 @@ import pytest
 from tests.browser.helpers import (
     LANGUAGES,
     PASSWORD,
-    assert_language,
-    axe_check,
+    check,
     ensure_legal_pages,
     ensure_organisers_group,
     login,
@@ -27,11 +26,6 @@ from tests.browser.helpers import (
 )
 
 TITLE = "Kobalt aus einer gebrauchten Batterie zurückgewinnen"
-
-
-def check(page, language):
-    axe_check(page)
-    assert_language(page, language)
 
 
 @pytest.fixture

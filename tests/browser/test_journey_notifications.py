@@ -14,8 +14,7 @@ from tests.browser.helpers import (
     LANGUAGES,
     PASSWORD,
     VIEWPORTS,
-    assert_language,
-    axe_check,
+    check,
     ensure_legal_pages,
     ensure_organisers_group,
     login,
@@ -28,11 +27,6 @@ from tests.browser.helpers import (
     url,
     wait_for_mail,
 )
-
-
-def check(page, language):
-    axe_check(page)
-    assert_language(page, language)
 
 
 @pytest.fixture

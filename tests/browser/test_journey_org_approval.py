@@ -12,8 +12,7 @@ import pytest
 from tests.browser.helpers import (
     LANGUAGES,
     PASSWORD,
-    assert_language,
-    axe_check,
+    check,
     ensure_legal_pages,
     ensure_organisers_group,
     login,
@@ -29,11 +28,6 @@ from tests.browser.helpers import (
 NAME = "Harzer Metallrueckgewinnung AG"
 EXISTING = "Harzer Metallrückgewinnung GmbH"
 TITLE = "Zink aus Filterstäuben zurückgewinnen"
-
-
-def check(page, language):
-    axe_check(page)
-    assert_language(page, language)
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ import pytest
 from tests.browser.helpers import (
     LANGUAGES,
     VIEWPORTS,
-    assert_language,
-    axe_check,
+    check,
     links_in,
     login,
     make_user,
@@ -18,11 +17,6 @@ from tests.browser.helpers import (
 )
 
 NEW_PASSWORD = "Zinn-Halde-Goslar-77"
-
-
-def check(page, language):
-    axe_check(page)
-    assert_language(page, language)
 
 
 @pytest.mark.django_db(transaction=True)
