@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.django_db(transaction=True)
 def test_lock_outside_a_transaction_is_refused():
     organisation = OrganisationFactory()
-    with pytest.raises(RuntimeError, match="transaction.atomic"):
+    with pytest.raises(RuntimeError, match=r"transaction\.atomic"):
         locking.lock_one(Organisation, organisation.pk)
 
 
