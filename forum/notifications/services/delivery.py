@@ -10,6 +10,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 from django.utils import timezone
 
+from forum import locking
+
 from .. import registry
 from ..models import EmailState, Notification
 from . import queue
@@ -24,11 +26,8 @@ def _deliver_one(pk: int, mailer: Mailer) -> tuple[str, int | None]:
     """Sends one notification under its row lock. Returns the outcome and, for a retry,
     the delay in seconds."""
     with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("recipient", "recipient__profile")
-            .filter(pk=pk)
-            .first()
+        notification = locking.lock_one_or_none(
+            Notification.objects.select_related("recipient", "recipient__profile"), pk
         )
         if notification is None or notification.email_state != EmailState.PENDING:
             return "skipped", None

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from forum import locking
+
 from .. import registry
 from ..models import EmailState, Notification
 from . import queue
@@ -41,11 +43,10 @@ def digest_deliver(*, user_id: int, mailer: Mailer | None = None) -> str:
     mailer = mailer or Mailer()
     try:
         with transaction.atomic():
-            rows = list(
-                Notification.objects.select_for_update(skip_locked=True)
-                .filter(recipient_id=user_id, email_state=EmailState.DIGEST)
-                .order_by("created_at", "pk")
-            )
+            waiting = Notification.objects.filter(
+                recipient_id=user_id, email_state=EmailState.DIGEST
+            ).order_by("created_at", "pk")
+            rows = list(locking.locked(waiting, skip_locked=True))
             if not rows:
                 return "empty"
             user = get_user_model().objects.select_related("profile").get(pk=user_id)

@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from forum import locking
+
 from ..models import EmailState, Notification
 from . import queue
 from .common import batch_size, chunks, setting
@@ -53,15 +55,11 @@ def notification_dispatch_due(*, stale_after: int | None = None, limit: int = 20
     stale_after = setting("NOTIFICATIONS_STALE_AFTER", 300) if stale_after is None else stale_after
     now = timezone.now()
     with transaction.atomic():
-        ids = list(
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(
-                email_state=EmailState.PENDING,
-                email_next_attempt_at__lte=now - timedelta(seconds=stale_after),
-            )
-            .order_by("email_next_attempt_at", "pk")
-            .values_list("pk", flat=True)[:limit]
-        )
+        due = Notification.objects.filter(
+            email_state=EmailState.PENDING,
+            email_next_attempt_at__lte=now - timedelta(seconds=stale_after),
+        ).order_by("email_next_attempt_at", "pk")
+        ids = list(locking.locked(due, skip_locked=True).values_list("pk", flat=True)[:limit])
         Notification.objects.filter(pk__in=ids).update(email_next_attempt_at=now)
     if ids:
         logger.info("Re-dispatching %d pending notification(s).", len(ids))
@@ -75,11 +73,10 @@ def notification_resend(*, actor, notifications) -> int:
         raise PermissionDenied
     now = timezone.now()
     with transaction.atomic():
-        ids = list(
-            Notification.objects.select_for_update()
-            .filter(pk__in=[n.pk for n in notifications], email_state=EmailState.FAILED)
-            .values_list("pk", flat=True)
+        failed = Notification.objects.filter(
+            pk__in=[n.pk for n in notifications], email_state=EmailState.FAILED
         )
+        ids = list(locking.locked(failed).values_list("pk", flat=True))
         Notification.objects.filter(pk__in=ids).update(
             email_state=EmailState.PENDING, email_attempts=0, email_next_attempt_at=now
         )
