@@ -8,7 +8,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from . import kinds, privacy
+        # tasks: registers the Celery tasks in every process (web, worker, commands), because
+        # the services queue them by name (services/queue.py) and never import them.
+        from . import kinds, privacy, tasks  # noqa: F401
 
         kinds.register_kinds()
         privacy.register_privacy()

@@ -9,8 +9,8 @@ import threading
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import QuerySet
 
+from forum import locking
 from forum.notifications import services
 from forum.notifications.models import EmailState, Notification
 from tests.factories import UserFactory
@@ -66,7 +66,7 @@ def test_deliver_same_notification_in_two_threads_sends_once():
 
 def test_deliver_same_notification_without_row_lock_sends_twice_canary(monkeypatch):
     """Without SELECT … FOR UPDATE both threads read 'pending' and both send."""
-    monkeypatch.setattr(QuerySet, "select_for_update", lambda self, *args, **kwargs: self)
+    monkeypatch.setattr(locking, "ENABLED", False)
     notification = NotificationFactory()
 
     sink, outcomes = _deliver_twice_at_once(notification)
@@ -106,7 +106,7 @@ def test_dispatch_due_skips_rows_a_worker_is_sending():
     def worker_holding_the_row():
         try:
             with transaction.atomic():
-                Notification.objects.select_for_update().get(pk=sending.pk)
+                locking.lock_one(Notification, sending.pk)
                 locked.set()
                 release.wait(timeout=30)
         finally:

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
+from forum import locking
 from forum.notifications import services
 from forum.notifications.models import Delivery, EmailState, Notification, NotificationPreference
 from forum.notifications.tasks import send_digests_task
@@ -212,7 +213,7 @@ def test_digest_skips_rows_locked_by_another_transaction():
     def hold_lock():
         try:
             with transaction.atomic():
-                Notification.objects.select_for_update().get(pk=locked.pk)
+                locking.lock_one(Notification, locked.pk)
                 holding.set()
                 release.wait(timeout=30)
         finally:

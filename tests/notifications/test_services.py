@@ -404,6 +404,23 @@ def test_invitation_create_broker_down_still_succeeds(
     assert mail.outbox == []
 
 
+@pytest.mark.django_db(transaction=True)
+def test_notify_dispatch_failing_after_commit_is_logged_and_commit_stands(settings, caplog):
+    """The after-commit dispatch is robust: when it fails (here a batch size of 0 makes it
+    raise), Django logs the failure naming the callback, the caller's commit stands and the
+    row waits for the periodic dispatch. A functools.partial there broke that logging."""
+    settings.NOTIFICATIONS_BATCH_SIZE = 0
+    user = UserFactory()
+
+    with caplog.at_level(logging.ERROR, logger="django.db.backends.base"), transaction.atomic():
+        notification = _joined(user)
+
+    notification.refresh_from_db()
+    assert notification.email_state == EmailState.PENDING
+    assert mail.outbox == []
+    assert "dispatch_committed_notifications" in caplog.text
+
+
 def test_dispatch_due_after_broker_outage_delivers(monkeypatch, django_capture_on_commit_callbacks):
     def refuse(*args, **kwargs):
         raise OperationalError("Connection refused.")
