@@ -62,9 +62,11 @@ class BadInputMiddleware:
 
     The one guard instead of a check in every form and view: such input cannot be typed by
     a person, PostgreSQL refuses NUL in text (a 500 wherever it reached a query), and
-    tokens, slugs and file names in URLs are looked up as they come. It sits first in
-    MIDDLEWARE so nothing below ever sees the input; the 400 page is rendered here in the
+    tokens, slugs and file names in URLs are looked up as they come. It sits right below
+    the security and CSP middleware (which only add headers, so the 400 carries them too)
+    and above everything that reads the input; the 400 page is rendered here in the
     language of the URL, like Django's own bad-request page, without a request context.
+    The clickjacking middleware sits further down, so its header is set here.
     """
 
     def __init__(self, get_response):
@@ -78,7 +80,9 @@ class BadInputMiddleware:
         language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
         with translation.override(language):
             content = loader.get_template("400.html").render({"LANGUAGE_CODE": language})
-        return HttpResponseBadRequest(content)
+        response = HttpResponseBadRequest(content)
+        response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+        return response
 
 
 class InvalidFormStatusMiddleware:

@@ -71,10 +71,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "forum.middleware.BadInputMiddleware",
+    # Security headers and the CSP go on every answer, the bad-input 400 included; neither
+    # reads the request's input.
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "forum.middleware.BadInputMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

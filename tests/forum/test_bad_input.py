@@ -255,3 +255,13 @@ def test_notification_read_with_a_next_that_is_no_url_does_not_500(client, targe
     response = client.post(reverse("notifications:read", args=[notification.pk]), {"next": target})
 
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("path", ["/events/registrations/%00/", "/static/%00.css", "/%C3%28/"])
+def test_the_400_for_bad_input_carries_the_security_headers(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 400
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
