@@ -6,7 +6,11 @@ Every page a test opens is watched. The test fails (at teardown) when the page
 - logged a console error (this includes CSP violations) or threw an uncaught exception,
 - got an HTTP 5xx response.
 
-``axe_check(page)`` (in ``helpers.py``) runs axe-core with the WCAG 2.1 A/AA rules.
+Pages run against ``live_site`` (the live server, the data migrations' rows, SITE_URL);
+a test's data fixture takes ``live_site`` instead of repeating that set-up. The shared
+helpers (log in, submit, follow a link, make users and events, axe-core with
+``check(page, language)``) live in ``helpers.py``.
+
 A missing Chromium, Playwright or axe-core skips the tests with the reason; the top-level
 conftest turns such skips into failures when FORUM_REQUIRE_SERVICES=1 (CI).
 """
@@ -91,7 +95,18 @@ def language():
 
 
 @pytest.fixture
-def new_page(browser, live_server, request, viewport, language):
+def live_site(transactional_db, _data_migrations_after_flush, settings, live_server):
+    """The site every journey and page test runs against: the live server on a database
+    that holds what the data migrations wrote (topics, the Organisers group with its
+    permissions, the legal pages; put back after each flush by tests/conftest.py), and
+    SITE_URL pointing at the live server, so links in mails lead to it as in production.
+    Test data fixtures depend on it; ``new_page`` does too."""
+    settings.SITE_URL = live_server.url
+    return live_server
+
+
+@pytest.fixture
+def new_page(browser, live_site, request, viewport, language):
     """Factory for watched pages, each in a fresh browser context (own cookies, own session).
 
     ``new_page()`` uses the test's viewport and language; pass ``viewport=`` or ``locale=``
@@ -102,7 +117,7 @@ def new_page(browser, live_server, request, viewport, language):
     # count there and would leak from one test into the next.
     for cache in caches.all(initialized_only=True):
         cache.clear()
-    allowed_hosts = LOCAL_HOSTS | {urlsplit(live_server.url).hostname}
+    allowed_hosts = LOCAL_HOSTS | {urlsplit(live_site.url).hostname}
     opened: list[tuple[object, PageWatch]] = []
 
     def factory(*, viewport=viewport, locale=None):
@@ -112,7 +127,7 @@ def new_page(browser, live_server, request, viewport, language):
             is_mobile=viewport["width"] < 600,
             has_touch=viewport["width"] < 600,
             locale=locale,
-            base_url=live_server.url,
+            base_url=live_site.url,
             service_workers="block",
         )
         context.set_default_timeout(15_000)

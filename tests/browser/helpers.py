@@ -1,8 +1,8 @@
 """Helpers for the browser tests: page watching, axe-core, test data, mail links."""
 
-import importlib
 import re
 import time
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -91,11 +91,16 @@ def prefix(language: str) -> str:
     return "" if language == "de" else f"/{language}"
 
 
+def allow_error_status(page, status: int):
+    """Chromium logs every error status as a console error; where the test expects that
+    status, it is the answer and not a problem of the page."""
+    if status >= 400:
+        page.forum_watch.allow_console_error(rf"status of {status}\b")
+
+
 def open_page(page, path: str, *, status: int = 200):
     """Navigate to a path of the live server and check the status."""
-    if status >= 400:
-        # Chromium logs every error status as a console error; here it is the expected answer.
-        page.forum_watch.allow_console_error(rf"status of {status}\b")
+    allow_error_status(page, status)
     response = page.goto(path)
     assert response is not None, f"no response for {path}"
     assert response.status == status, f"{path}: HTTP {response.status}, expected {status}"
@@ -109,9 +114,6 @@ def assert_language(page, language: str):
 
 def login(page, email: str, password: str, language: str = "de"):
     """Log in through the real login form (allauth), as a person would."""
-    from django.urls import reverse
-    from django.utils import translation
-
     with translation.override(language):
         path = reverse("account_login")
     open_page(page, path)
@@ -214,44 +216,8 @@ def axe_check_pages(page, paths, language: str):
 
 
 # --- test data ------------------------------------------------------------------------
-# Transactional tests flush the database, data migrations included; recreate what is needed.
-
-
-def seed_topics():
-    from django.apps import apps
-
-    importlib.import_module("members.migrations.0002_seed_topics").seed(apps, None)
-
-
-def ensure_organisers_group():
-    from django.contrib.auth.models import Group
-
-    from forum.organisers import ORGANISERS_GROUP
-
-    return Group.objects.get_or_create(name=ORGANISERS_GROUP)[0]
-
-
-LEGAL_PAGES = {
-    "impressum": ("Impressum", "Legal notice"),
-    "privacy": ("Datenschutzerklärung", "Privacy policy"),
-    "accessibility": ("Erklärung zur Barrierefreiheit", "Accessibility statement"),
-}
-
-
-def ensure_legal_pages():
-    from forum.pages.models import Page
-
-    for slug, (title_de, title_en) in LEGAL_PAGES.items():
-        Page.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "title_de": title_de,
-                "title_en": title_en,
-                "body_de": f"{title_de}: Text.\n\nZweiter Absatz.",
-                "body_en": f"{title_en}: text.\n\nSecond paragraph.",
-            },
-        )
-
+# The data migrations' rows (topics, the Organisers group, the legal pages) are put back after
+# each flush by tests/conftest.py; the ``live_site`` fixture (conftest.py) relies on that.
 
 PASSWORD = "Kupfer-Schlacke-2025!"
 
@@ -266,13 +232,51 @@ def make_user(email, password=PASSWORD, **fields):
     return user
 
 
-def make_organisation(name="Harz Metall Recycling GmbH", slug="harz-metall", users=()):
+def make_organiser(email, **fields):
+    """A staff user in the Organisers group (PRODUCT.md 3.1), ready to log in."""
+    from django.contrib.auth.models import Group
+
+    from forum.organisers import ORGANISERS_GROUP
+
+    user = make_user(email, is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=ORGANISERS_GROUP))
+    return user
+
+
+# The people who recur in the journeys: an SME's admin, a researcher (or her colleague) and
+# an organiser.
+PEOPLE = {
+    "anna": ("anna.schmidt@example.org", "Anna", "Schmidt"),
+    "ben": ("ben.krause@example.org", "Ben", "Krause"),
+    "olga": ("olga.meier@example.org", "Olga", "Meier"),
+}
+
+
+def make_person(key: str, *, organiser: bool = False, **fields):
+    """One of PEOPLE, ready to log in; ``organiser=True`` puts them in the Organisers group."""
+    email, first_name, last_name = PEOPLE[key]
+    make = make_organiser if organiser else make_user
+    return make(email, first_name=first_name, last_name=last_name, **fields)
+
+
+def prefer_language(users, language: str):
+    """The language each user chose in their profile (mails come in it)."""
+    from members.models import Profile
+
+    for user in users:
+        Profile.objects.update_or_create(user=user, defaults={"preferred_language": language})
+
+
+def make_organisation(
+    name="Harz Metall Recycling GmbH", slug="harz-metall", users=(), kind="company"
+):
+    """An approved organisation; the first of ``users`` is its admin, the others members."""
     from members.models import Membership, Organisation, Topic
 
     organisation = Organisation.objects.create(
         name=name,
         slug=slug,
-        kind=Organisation.Kind.COMPANY,
+        kind=kind,
         description="Rückgewinnung von Indium und Gallium aus Elektronikschrott.",
         website="https://example.org/",
         city="Goslar",
@@ -284,6 +288,46 @@ def make_organisation(name="Harz Metall Recycling GmbH", slug="harz-metall", use
         role = Membership.Role.ADMIN if index == 0 else Membership.Role.MEMBER
         Membership.objects.create(user=user, organisation=organisation, role=role)
     return organisation
+
+
+def make_event(*, in_days: int, hours: float, **fields):
+    """A published event starting at 9:00 ``in_days`` from today and lasting ``hours``."""
+    from django.utils import timezone
+
+    from events.models import Event
+
+    starts = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0)
+    starts += timedelta(days=in_days)
+    fields.setdefault("status", "published")
+    return Event.objects.create(starts_at=starts, ends_at=starts + timedelta(hours=hours), **fields)
+
+
+def make_workshop(**fields):
+    """The one-seat workshop of the registration journeys, 20 days ahead."""
+    return make_event(
+        in_days=20,
+        hours=7,
+        kind="workshop",
+        title="Workshop Schwarzmasse",
+        slug="workshop-schwarzmasse",
+        summary="Aufbereitung von Lithium-Ionen-Batterien im Mittelstand.",
+        description="Vorträge, Laborführung und Diskussion.",
+        venue_name="TU Clausthal, Aula",
+        venue_address="Aulastraße 8\n38678 Clausthal-Zellerfeld",
+        capacity=1,
+        **fields,
+    )
+
+
+def make_attendee(event, **fields):
+    """A confirmed registration for ``event``."""
+    from django.utils import timezone
+
+    from events.models import Registration
+
+    return Registration.objects.create(
+        event=event, status="confirmed", confirmed_at=timezone.now(), **fields
+    )
 
 
 # --- journeys --------------------------------------------------------------------------
@@ -301,15 +345,30 @@ def url(language: str, name: str, **kwargs) -> str:
         return reverse(name, kwargs=kwargs or None)
 
 
-def submit(page, button):
-    """Click a submit button and wait for the resulting page; it must answer 200."""
+def paths(language: str, pages, status: int = 200) -> list[tuple[str, int]]:
+    """(path, status) of each (URL name, kwargs) in ``language``, for ``axe_check_pages``."""
+    return [(url(language, name, **kwargs), status) for name, kwargs in pages]
+
+
+def submit(page, button, *, status: int = 200):
+    """Click a submit button and wait for the resulting page; it must answer ``status`` (a
+    form with errors answers 400)."""
+    allow_error_status(page, status)
     with page.expect_navigation() as navigation:
         button.click()
     response = navigation.value
-    assert response is not None and response.status == 200, (
+    assert response is not None and response.status == status, (
         f"{page.url}: HTTP {response.status if response else '?'} after submitting"
     )
     return response
+
+
+def follow(page, target):
+    """Click a link (or a button whose answer the test checks itself) and wait for the page
+    it leads to."""
+    with page.expect_navigation() as navigation:
+        target.click()
+    return navigation.value
 
 
 def nav_link(page, href: str):

@@ -8,20 +8,17 @@ parses and holds the workshop. Every page visited is checked with axe-core.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import icalendar
 import pytest
 
 from tests.browser.helpers import (
     LANGUAGES,
     check,
-    ensure_legal_pages,
-    ensure_organisers_group,
     links_in,
+    make_attendee,
+    make_workshop,
     open_page,
     path_of,
-    seed_topics,
     submit,
     t,
     url,
@@ -40,36 +37,13 @@ def mails_of(outbox, kind: str, address: str) -> list:
 
 
 @pytest.fixture
-def workshop(transactional_db, settings, live_server):
-    from django.utils import timezone
-
-    from events.models import Event, Registration
-
-    seed_topics()
-    ensure_organisers_group()
-    ensure_legal_pages()
-    settings.SITE_URL = live_server.url
-    starts = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=20)
-    event = Event.objects.create(
-        kind="workshop",
-        title="Workshop Schwarzmasse",
-        slug="workshop-schwarzmasse",
-        summary="Aufbereitung von Lithium-Ionen-Batterien im Mittelstand.",
-        description="Vorträge, Laborführung und Diskussion.",
-        venue_name="TU Clausthal, Aula",
-        venue_address="Aulastraße 8\n38678 Clausthal-Zellerfeld",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=7),
-        status="published",
-        capacity=1,
-    )
-    seated = Registration.objects.create(
-        event=event,
+def workshop(live_site):
+    event = make_workshop()
+    seated = make_attendee(
+        event,
         name="Katrin Berger",
         email="katrin.berger@example.org",
         organisation_name="Stadtwerke Goslar",
-        status="confirmed",
-        confirmed_at=timezone.now(),
     )
     return event, seated
 

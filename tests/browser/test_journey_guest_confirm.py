@@ -10,8 +10,6 @@ is checked with axe-core, at phone and desktop width.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from tests.browser.helpers import (
@@ -20,15 +18,15 @@ from tests.browser.helpers import (
     PASSWORD,
     PHONE,
     check,
-    ensure_legal_pages,
-    ensure_organisers_group,
     links_in,
     login,
+    make_attendee,
     make_organisation,
     make_user,
+    make_workshop,
     open_page,
     path_of,
-    seed_topics,
+    prefer_language,
     submit,
     t,
     url,
@@ -37,30 +35,8 @@ from tests.browser.helpers import (
 
 
 @pytest.fixture
-def workshop(transactional_db, settings, live_server):
-    from django.utils import timezone
-
-    from events.models import Event
-
-    seed_topics()
-    ensure_organisers_group()
-    ensure_legal_pages()
-    settings.SITE_URL = live_server.url
-    starts = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=20)
-    return Event.objects.create(
-        kind="workshop",
-        title="Workshop Schwarzmasse",
-        slug="workshop-schwarzmasse",
-        summary="Aufbereitung von Lithium-Ionen-Batterien im Mittelstand.",
-        description="Vorträge, Laborführung und Diskussion.",
-        venue_name="TU Clausthal, Aula",
-        venue_address="Aulastraße 8\n38678 Clausthal-Zellerfeld",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=7),
-        status="published",
-        capacity=1,
-        waiting_list=True,
-    )
+def workshop(live_site):
+    return make_workshop(waiting_list=True)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -110,20 +86,13 @@ def test_attendee_cancels_through_the_confirmation_page(new_page, workshop, lang
     from django.utils import timezone
 
     from events.models import Registration
-    from members.models import Profile
 
     event = workshop
     member = make_user("katrin.berger@example.org", first_name="Katrin", last_name="Berger")
-    Profile.objects.update_or_create(user=member, defaults={"preferred_language": language})
+    prefer_language([member], language)
     make_organisation(users=[member])
-    seat = Registration.objects.create(
-        event=event,
-        user=member,
-        name="Katrin Berger",
-        email=member.email,
-        status="confirmed",
-        confirmed_at=timezone.now(),
-        language=language,
+    seat = make_attendee(
+        event, user=member, name="Katrin Berger", email=member.email, language=language
     )
     waiting = Registration.objects.create(
         event=event,

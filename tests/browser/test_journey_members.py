@@ -16,13 +16,10 @@ from tests.browser.helpers import (
     LANGUAGES,
     PASSWORD,
     VIEWPORTS,
-    assert_language,
-    axe_check,
-    ensure_legal_pages,
-    ensure_organisers_group,
+    check,
+    follow,
     links_in,
     nav_link,
-    seed_topics,
     submit,
     t,
     url,
@@ -30,27 +27,11 @@ from tests.browser.helpers import (
 )
 
 
-def check(page, language: str):
-    """What every page of the journey must pass: axe-core WCAG 2.1 AA and the right language."""
-    axe_check(page)
-    assert_language(page, language)
-
-
-@pytest.fixture
-def journey_data(transactional_db, settings, live_server):
-    """Data migrations are flushed by transactional tests: recreate what the journey needs.
-    SITE_URL is the live server, so links in mails point to it as they would in production."""
-    seed_topics()
-    ensure_organisers_group()
-    ensure_legal_pages()
-    settings.SITE_URL = live_server.url
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_members_journey_signup_organisation_invitation(
-    journey_data, new_page, mailoutbox, language, viewport, live_server
+    new_page, mailoutbox, language, viewport, live_server
 ):
     from django.contrib.auth import get_user_model
 
@@ -64,8 +45,7 @@ def test_members_journey_signup_organisation_invitation(
     page = new_page()
     page.goto(url(language, "landing"))
     check(page, language)
-    with page.expect_navigation():
-        nav_link(page, url(language, "account_signup")).click()
+    follow(page, nav_link(page, url(language, "account_signup")))
     assert page.url.endswith(url(language, "account_signup"))
     check(page, language)
 
@@ -103,8 +83,7 @@ def test_members_journey_signup_organisation_invitation(
     assert page.locator("form[action$='/logout/'] button[type=submit]").count() == 1
 
     # --- Anna creates her organisation ---------------------------------------------------
-    with page.expect_navigation():
-        page.locator(f"main a[href='{url(language, 'members:organisation_create')}']").click()
+    follow(page, page.locator(f"main a[href='{url(language, 'members:organisation_create')}']"))
     check(page, language)
     form = page.locator("main form", has=page.locator("input[name=name]"))
     form.locator("input[name=name]").fill(organisation_name)
@@ -129,8 +108,7 @@ def test_members_journey_signup_organisation_invitation(
 
     # --- Anna invites Ben on the people page ---------------------------------------------
     people_url = url(language, "members:organisation_members", slug=slug)
-    with page.expect_navigation():
-        page.locator(f"main a[href='{people_url}']").click()
+    follow(page, page.locator(f"main a[href='{people_url}']"))
     check(page, language)
     invite = page.locator("main form", has=page.locator("input[name=email]"))
     invite.locator("input[name=email]").fill(colleague_email)
@@ -159,8 +137,7 @@ def test_members_journey_signup_organisation_invitation(
     ben = new_page()
     ben.goto(invitation_link)
     check(ben, language)
-    with ben.expect_navigation():
-        ben.locator("main a[href*='/accounts/signup/']").click()
+    follow(ben, ben.locator("main a[href*='/accounts/signup/']"))
     check(ben, language)
     form = ben.locator("form", has=ben.locator("input[name=password2]"))
     assert form.locator("input[name=email]").input_value() in {"", colleague_email}

@@ -14,9 +14,9 @@ from tests.browser.helpers import (
     LANGUAGES,
     PASSWORD,
     check,
-    ensure_organisers_group,
+    follow,
     login,
-    make_user,
+    make_organiser,
     prefix,
     submit,
     t,
@@ -31,8 +31,7 @@ def totp_code(secret: str) -> str:
 def log_out(page, language):
     page.goto(f"{prefix(language)}/")
     button = page.locator("nav form[action$='/accounts/logout/'] button")
-    with page.expect_navigation():
-        button.click()
+    follow(page, button)
     # Logged out: the navigation offers the login again.
     assert page.locator("nav a[href$='/accounts/login/']").count() == 1
 
@@ -41,10 +40,7 @@ def log_out(page, language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_staff_sets_up_totp_before_admin_and_logs_in_with_it(new_page, settings, language):
     settings.FORUM_STAFF_REQUIRE_MFA = True
-    organiser = make_user("ines.wolf@example.org", first_name="Ines", last_name="Wolf")
-    organiser.is_staff = True
-    organiser.save()
-    organiser.groups.add(ensure_organisers_group())
+    organiser = make_organiser("ines.wolf@example.org", first_name="Ines", last_name="Wolf")
     page = new_page()
 
     login(page, organiser.email, PASSWORD, language)
@@ -77,8 +73,7 @@ def test_staff_sets_up_totp_before_admin_and_logs_in_with_it(new_page, settings,
     check(page, language)
     codes = page.locator("#recovery_codes").input_value().split()
     assert len(codes) == 10
-    with page.expect_navigation():
-        page.get_by_role("link", name=t(language, "Continue to the administration")).click()
+    follow(page, page.get_by_role("link", name=t(language, "Continue to the administration")))
     assert page.url.endswith(f"{prefix(language)}/admin/"), page.url
     log_out(page, language)
 
@@ -94,8 +89,7 @@ def test_staff_sets_up_totp_before_admin_and_logs_in_with_it(new_page, settings,
     else:
         code = codes[0]
     fresh.locator("main input[name=code]").fill(code)
-    with fresh.expect_navigation():
-        fresh.get_by_role("button", name=t(language, "Sign In")).click()
+    follow(fresh, fresh.get_by_role("button", name=t(language, "Sign In")))
     fresh.goto(f"{prefix(language)}/admin/")
     assert fresh.url.endswith(f"{prefix(language)}/admin/"), fresh.url
     assert fresh.locator("#site-name, #header").count() >= 1

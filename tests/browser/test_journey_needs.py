@@ -13,13 +13,12 @@ from tests.browser.helpers import (
     LANGUAGES,
     PASSWORD,
     check,
-    ensure_legal_pages,
-    ensure_organisers_group,
+    follow,
     login,
     make_organisation,
-    make_user,
+    make_person,
     open_page,
-    seed_topics,
+    prefer_language,
     submit,
     t,
     url,
@@ -29,33 +28,24 @@ TITLE = "Kobalt aus einer gebrauchten Batterie zurückgewinnen"
 
 
 @pytest.fixture
-def cast(transactional_db, settings, live_server):
+def cast(live_site):
     """The SME's admin, a researcher at an institute, and an organiser."""
     from members.models import Organisation, Profile, Topic
 
-    seed_topics()
-    ensure_organisers_group()
-    ensure_legal_pages()
-    settings.SITE_URL = live_server.url
-    anna = make_user("anna.schmidt@example.org", first_name="Anna", last_name="Schmidt")
+    anna = make_person("anna")
     sme = make_organisation(users=[anna])
-    ben = make_user("ben.krause@example.org", first_name="Ben", last_name="Krause")
+    ben = make_person("ben")
     institute = make_organisation(
-        name="Institut für Aufbereitung Clausthal", slug="iar-clausthal", users=[ben]
+        name="Institut für Aufbereitung Clausthal",
+        slug="iar-clausthal",
+        users=[ben],
+        kind=Organisation.Kind.RESEARCH,
     )
-    Organisation.objects.filter(pk=institute.pk).update(kind=Organisation.Kind.RESEARCH)
     institute.topics.add(Topic.objects.get(slug="battery-recycling"))
-    olga = make_user("olga.meier@example.org", first_name="Olga", last_name="Meier", is_staff=True)
-    olga.groups.add(ensure_organisers_group())
+    olga = make_person("olga", organiser=True)
     for person in (anna, ben, olga):
         Profile.objects.update_or_create(user=person, defaults={"phone": "+49 5321 0000"})
     return {"sme": sme, "anna": anna, "institute": institute, "ben": ben, "olga": olga}
-
-
-def set_language(users, language):
-    from members.models import Profile
-
-    Profile.objects.filter(user__in=users).update(preferred_language=language)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -65,7 +55,7 @@ def test_needs_journey_post_moderate_find_answer_accept_talk(cast, new_page, mai
     from research_needs.models import Answer, Need
 
     anna, ben, olga = cast["anna"], cast["ben"], cast["olga"]
-    set_language([anna, ben, olga], language)
+    prefer_language([anna, ben, olga], language)
     battery = Topic.objects.get(slug="battery-recycling")
 
     # --- Anna writes the need and submits it ------------------------------------------------
@@ -117,13 +107,12 @@ def test_needs_journey_post_moderate_find_answer_accept_talk(cast, new_page, mai
     search.locator("[name=q]").fill("Batterien")
     submit(researcher, search.get_by_role("button", name=t(language, "Show needs")))
     check(researcher, language)
-    with researcher.expect_navigation():
-        researcher.get_by_role("link", name=TITLE).first.click()
+    follow(researcher, researcher.get_by_role("link", name=TITLE).first)
     check(researcher, language)
-    with researcher.expect_navigation():
-        researcher.locator(
-            f"a[href='{url(language, 'research_needs:answer', pk=need.pk)}']"
-        ).first.click()
+    follow(
+        researcher,
+        researcher.locator(f"a[href='{url(language, 'research_needs:answer', pk=need.pk)}']").first,
+    )
     check(researcher, language)
     answer_form = researcher.locator("main form")
     answer_form.locator("[name=approach]").fill(

@@ -15,13 +15,12 @@ from tests.browser.helpers import (
     PASSWORD,
     VIEWPORTS,
     check,
-    ensure_legal_pages,
-    ensure_organisers_group,
+    follow,
     login,
     make_organisation,
-    make_user,
+    make_person,
     nav_link,
-    seed_topics,
+    prefer_language,
     submit,
     t,
     url,
@@ -30,17 +29,11 @@ from tests.browser.helpers import (
 
 
 @pytest.fixture
-def team(transactional_db, settings, live_server):
-    from members.models import Profile
-
-    seed_topics()
-    ensure_organisers_group()
-    ensure_legal_pages()
-    settings.SITE_URL = live_server.url
-    anna = make_user("anna.schmidt@example.org", first_name="Anna", last_name="Schmidt")
-    ben = make_user("ben.krause@example.org", first_name="Ben", last_name="Krause")
+def team(live_site):
+    anna = make_person("anna")
+    ben = make_person("ben")
     organisation = make_organisation(users=[anna, ben])
-    return organisation, anna, ben, Profile
+    return organisation, anna, ben
 
 
 def live_link(language, name) -> str:
@@ -64,8 +57,8 @@ def test_notifications_journey_role_change_list_digest(
     from forum.notifications.models import EmailState, Notification
     from forum.notifications.services import digest_send_all
 
-    organisation, anna, ben, Profile = team
-    Profile.objects.update_or_create(user=ben, defaults={"preferred_language": language})
+    organisation, anna, ben = team
+    prefer_language([ben], language)
     people_url = url(language, "members:organisation_members", slug=organisation.slug)
     subject_admin = t(language, "You are now an admin of %(organisation)s") % {
         "organisation": organisation.name
@@ -86,13 +79,11 @@ def test_notifications_journey_role_change_list_digest(
     ben_page = new_page()
     login(ben_page, ben.email, PASSWORD, language)
     assert badge(ben_page) == "1"
-    with ben_page.expect_navigation():
-        nav_link(ben_page, url(language, "notifications:list")).click()
+    follow(ben_page, nav_link(ben_page, url(language, "notifications:list")))
     check(ben_page, language)
     item = ben_page.locator(".notification-list li").first
     assert subject_admin in item.inner_text()
-    with ben_page.expect_navigation():
-        item.get_by_role("link", name=subject_admin).click()
+    follow(ben_page, item.get_by_role("link", name=subject_admin))
     assert ben_page.url.endswith(url(language, "members:home"))
     assert badge(ben_page) == ""
     assert Notification.objects.get(recipient=ben).read_at is not None

@@ -13,13 +13,12 @@ from tests.browser.helpers import (
     LANGUAGES,
     PASSWORD,
     check,
-    ensure_legal_pages,
-    ensure_organisers_group,
     login,
     make_organisation,
+    make_person,
     make_user,
     open_page,
-    seed_topics,
+    prefer_language,
     submit,
     t,
     url,
@@ -31,18 +30,13 @@ TITLE = "Zink aus Filterstäuben zurückgewinnen"
 
 
 @pytest.fixture
-def cast(transactional_db, settings, live_server):
+def cast(live_site):
     from members.models import Profile
 
-    seed_topics()
-    ensure_organisers_group()
-    ensure_legal_pages()
-    settings.SITE_URL = live_server.url
     owner = make_user("ole.alt@example.org", first_name="Ole", last_name="Alt")
     existing = make_organisation(name=EXISTING, slug="harzer-metall-gmbh", users=[owner])
     greta = make_user("greta.neu@example.org", first_name="Greta", last_name="Neu")
-    olga = make_user("olga.meier@example.org", first_name="Olga", last_name="Meier", is_staff=True)
-    olga.groups.add(ensure_organisers_group())
+    olga = make_person("olga", organiser=True)
     for person in (owner, greta, olga):
         Profile.objects.get_or_create(user=person)
     return {"existing": existing, "greta": greta, "olga": olga}
@@ -51,11 +45,11 @@ def cast(transactional_db, settings, live_server):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_org_approval_journey_create_wait_approve_post(cast, new_page, mailoutbox, language):
-    from members.models import Organisation, Profile, Topic
+    from members.models import Organisation, Topic
     from research_needs.models import Need
 
     greta, olga = cast["greta"], cast["olga"]
-    Profile.objects.filter(user__in=[greta, olga]).update(preferred_language=language)
+    prefer_language([greta, olga], language)
 
     # --- Greta creates her organisation; the name is like an existing one -----------------
     page = new_page()
@@ -67,10 +61,7 @@ def test_org_approval_journey_create_wait_approve_post(cast, new_page, mailoutbo
     form.locator("select[name=kind]").select_option("company")
     form.locator("input[name=city]").fill("Goslar")
     form.locator("select[name=federal_state]").select_option("NI")
-    page.forum_watch.allow_console_error(r"status of 400\b")
-    with page.expect_navigation() as navigation:
-        form.get_by_role("button", name=t(language, "Create organisation")).click()
-    assert navigation.value.status == 400
+    submit(page, form.get_by_role("button", name=t(language, "Create organisation")), status=400)
     check(page, language)
     warning = page.locator("main section.alert-warning")
     assert EXISTING in warning.inner_text()

@@ -7,6 +7,7 @@ from tests.browser.helpers import (
     LANGUAGES,
     VIEWPORTS,
     check,
+    follow,
     links_in,
     login,
     make_user,
@@ -28,8 +29,7 @@ def test_password_reset_from_mail_link(new_page, mailoutbox, live_server, langua
 
     page.goto(url(language, "account_login"))
     check(page, language)
-    with page.expect_navigation():
-        page.locator(f"main a[href='{url(language, 'account_reset_password')}']").click()
+    follow(page, page.locator(f"main a[href='{url(language, 'account_reset_password')}']"))
     check(page, language)
     form = page.locator("main form", has=page.locator("input[name=email]"))
     form.locator("input[name=email]").fill("clara.berg@example.org")

@@ -2,8 +2,7 @@
 in German and English, at desktop and phone widths; plus keyboard checks of the layout."""
 
 import pytest
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tests.browser.helpers import (
     LANGUAGES,
@@ -13,14 +12,14 @@ from tests.browser.helpers import (
     assert_language,
     axe_check,
     axe_check_pages,
-    ensure_legal_pages,
-    ensure_organisers_group,
     login,
     make_organisation,
+    make_person,
     make_user,
     open_page,
+    paths,
     prefix,
-    seed_topics,
+    url,
 )
 
 # (id, URL name, kwargs). The organisation page's slug comes from make_organisation().
@@ -37,22 +36,12 @@ PAGES = [
 ]
 
 
-def url_for(name: str, kwargs: dict, language: str) -> str:
-    with translation.override(language):
-        try:
-            return reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            pytest.skip(f"URL {name!r} does not exist yet (members UI in progress?)")
-
-
 @pytest.fixture
-def site_data(transactional_db):
-    """What the public pages show: topics, the legal pages, one organisation with two people."""
-    seed_topics()
-    ensure_organisers_group()
-    ensure_legal_pages()
-    admin = make_user("anna.schmidt@example.org", first_name="Anna", last_name="Schmidt")
-    member = make_user("ben.krause@example.org", first_name="Ben", last_name="Krause")
+def site_data(live_site):
+    """What the public pages show: one organisation with two people (the topics and the
+    legal pages come with ``live_site``)."""
+    admin = make_person("anna")
+    member = make_person("ben")
     return make_organisation(users=[admin, member])
 
 
@@ -63,7 +52,7 @@ def site_data(transactional_db):
 def test_page_has_no_axe_violations_and_no_foreign_requests(
     site_data, page, language, viewport, name, kwargs
 ):
-    path = url_for(name, kwargs, language)
+    path = url(language, name, **kwargs)
 
     open_page(page, path)
 
@@ -76,7 +65,7 @@ def test_page_has_no_axe_violations_and_no_foreign_requests(
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(page, language, viewport):
-    open_page(page, url_for("landing", {}, language))
+    open_page(page, url(language, "landing"))
 
     page.keyboard.press("Tab")
     skip_link = page.locator(":focus")
@@ -96,11 +85,9 @@ def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(page, language, vie
 def test_phone_navigation_opens_by_keyboard(page, language):
     """On a phone the navigation is collapsed behind a toggle; Enter on it must open it."""
     page.set_viewport_size(PHONE)
-    open_page(page, url_for("landing", {}, language))
+    open_page(page, url(language, "landing"))
     toggler = page.locator("button.navbar-toggler")
-    login_link = page.locator("#main-nav").locator(
-        f"a[href='{url_for('account_login', {}, language)}']"
-    )
+    login_link = page.locator("#main-nav").locator(f"a[href='{url(language, 'account_login')}']")
     assert toggler.is_visible()
     assert not login_link.is_visible()
 
@@ -137,9 +124,8 @@ NEWCOMER_PAGES = [
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_member_pages_have_no_axe_violations(site_data, page, language, viewport):
     login(page, "anna.schmidt@example.org", PASSWORD, language)
-    paths = [(url_for(name, kwargs, language), 200) for name, kwargs in ADMIN_PAGES]
 
-    axe_check_pages(page, paths, language)
+    axe_check_pages(page, paths(language, ADMIN_PAGES), language)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -162,10 +148,8 @@ def test_newcomer_and_invitation_pages_have_no_axe_violations(
         revoked_at=timezone.now(),
     )
     make_user("carla.neu@example.org", first_name="Carla", last_name="Neu")
-    invitation_path = url_for(
-        "members:invitation_detail", {"token": open_invitation.token}, language
-    )
-    used_path = url_for("members:invitation_detail", {"token": used_invitation.token}, language)
+    invitation_path = url(language, "members:invitation_detail", token=open_invitation.token)
+    used_path = url(language, "members:invitation_detail", token=used_invitation.token)
 
     # A visitor: the invitation (open and used up) and a page that does not exist.
     visitor = new_page()
@@ -178,8 +162,7 @@ def test_newcomer_and_invitation_pages_have_no_axe_violations(
     # Signed in without an organisation: onboarding shows the invitation, and the form.
     newcomer = new_page()
     login(newcomer, "carla.neu@example.org", PASSWORD, language)
-    paths = [(url_for(name, kwargs, language), 200) for name, kwargs in NEWCOMER_PAGES]
-    axe_check_pages(newcomer, [*paths, (invitation_path, 200)], language)
+    axe_check_pages(newcomer, [*paths(language, NEWCOMER_PAGES), (invitation_path, 200)], language)
 
 
 def focus_state(page) -> dict:
@@ -216,7 +199,7 @@ def focus_state(page) -> dict:
 def test_every_tab_stop_shows_focus(site_data, page, language, name):
     """WCAG 2.4.7 and 1.4.11: whatever the keyboard reaches clearly shows that it has focus."""
     page.emulate_media(reduced_motion="reduce")  # no focus transition half-way
-    open_page(page, url_for(name, {}, language))
+    open_page(page, url(language, name))
     stops = []
     for _ in range(30):
         page.keyboard.press("Tab")
@@ -233,7 +216,7 @@ def test_every_tab_stop_shows_focus(site_data, page, language, name):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_signup_form_tab_order_follows_the_fields(site_data, page, language):
-    open_page(page, url_for("account_signup", {}, language))
+    open_page(page, url(language, "account_signup"))
     page.locator("input[name=first_name]").focus()
     order = [focus_state(page)["name"]]
     for _ in range(4):

@@ -13,38 +13,28 @@ from tests.browser.helpers import (
     PASSWORD,
     VIEWPORTS,
     axe_check_pages,
-    ensure_legal_pages,
-    ensure_organisers_group,
     login,
+    make_attendee,
+    make_event,
     make_organisation,
-    make_user,
-    seed_topics,
+    make_organiser,
+    make_person,
     url,
 )
 
 
 @pytest.fixture
-def forum(transactional_db):
+def forum(live_site):
     """A two-day forum with rooms, talks with speakers, a session with sign-up, a confirmed
     stand, a guest registration and a member's registration."""
-    from django.utils import timezone
+    from events.models import ProgrammeItem, Room, Speaker, Stand
 
-    from events.models import Event, ProgrammeItem, Registration, Room, Speaker, Stand
-    from forum.organisers import ORGANISERS_GROUP
-
-    seed_topics()
-    ensure_organisers_group()
-    ensure_legal_pages()
-    member = make_user("ben.krause@example.org", first_name="Ben", last_name="Krause")
-    staff = make_user("orga@example.org", first_name="Olga", last_name="Organisator")
-    staff.is_staff = True
-    staff.save()
-    from django.contrib.auth.models import Group
-
-    staff.groups.add(Group.objects.get(name=ORGANISERS_GROUP))
+    member = make_person("ben")
+    make_organiser("orga@example.org", first_name="Olga", last_name="Organisator")
     organisation = make_organisation(users=[member])
-    starts = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=30)
-    event = Event.objects.create(
+    event = make_event(
+        in_days=30,
+        hours=32,
         kind="forum",
         title="Innovationsforum Recyclingregion Harz",
         slug="innovationsforum",
@@ -52,11 +42,9 @@ def forum(transactional_db):
         description="Unternehmen und Forschung der Recyclingregion Harz finden zusammen.",
         venue_name="Kaiserpfalz Goslar",
         venue_address="Kaiserbleek 6\n38640 Goslar",
-        starts_at=starts,
-        ends_at=starts + timedelta(days=1, hours=8),
-        status="published",
         capacity=100,
     )
+    starts = event.starts_at
     hall = Room.objects.create(event=event, name="Kaisersaal", capacity=200)
     speaker = Speaker.objects.create(
         event=event, name="Dr. Anna Weber", organisation_name="TU Clausthal", bio="Forscht."
@@ -88,23 +76,15 @@ def forum(transactional_db):
         number="A07",
         area="Foyer",
     )
-    guest = Registration.objects.create(
-        event=event,
+    guest = make_attendee(
+        event,
         name="Jana Gast",
         email="jana@example.org",
         organisation_name="Stadtwerke Goslar",
-        status="confirmed",
-        confirmed_at=timezone.now(),
         list_consent=True,
     )
-    Registration.objects.create(
-        event=event,
-        user=member,
-        name="Ben Krause",
-        email=member.email,
-        organisation=organisation,
-        status="confirmed",
-        confirmed_at=timezone.now(),
+    make_attendee(
+        event, user=member, name="Ben Krause", email=member.email, organisation=organisation
     )
     return event, talk, guest
 

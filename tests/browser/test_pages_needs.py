@@ -10,18 +10,18 @@ from tests.browser.helpers import (
     VIEWPORTS,
     axe_check,
     axe_check_pages,
-    ensure_legal_pages,
-    ensure_organisers_group,
     login,
     make_organisation,
+    make_person,
     make_user,
-    seed_topics,
+    paths,
+    submit,
     url,
 )
 
 
 @pytest.fixture
-def needs_site(transactional_db):
+def needs_site(live_site):
     """A public need with an accepted and a submitted answer, their conversation with
     messages and files, a draft, a submitted and an anonymous need."""
     from django.core.files.base import ContentFile
@@ -29,20 +29,18 @@ def needs_site(transactional_db):
     from members.models import Organisation, Topic
     from research_needs.models import Answer, Attachment, Conversation, Message, Need
 
-    seed_topics()
-    ensure_organisers_group()
-    ensure_legal_pages()
-    anna = make_user("anna.schmidt@example.org", first_name="Anna", last_name="Schmidt")
+    anna = make_person("anna")
     sme = make_organisation(users=[anna])
-    ben = make_user("ben.krause@example.org", first_name="Ben", last_name="Krause")
+    ben = make_person("ben")
     institute = make_organisation(
-        name="Institut für Aufbereitung Clausthal", slug="iar-clausthal", users=[ben]
+        name="Institut für Aufbereitung Clausthal",
+        slug="iar-clausthal",
+        users=[ben],
+        kind=Organisation.Kind.RESEARCH,
     )
-    Organisation.objects.filter(pk=institute.pk).update(kind=Organisation.Kind.RESEARCH)
     carla = make_user("carla.vogt@example.org", first_name="Carla", last_name="Vogt")
     lab = make_organisation(name="Hochschule Harz Labor", slug="hs-harz-labor", users=[carla])
-    olga = make_user("olga.meier@example.org", first_name="Olga", last_name="Meier", is_staff=True)
-    olga.groups.add(ensure_organisers_group())
+    olga = make_person("olga", organiser=True)
     topics = list(Topic.objects.filter(slug__in=["battery-recycling", "hydrometallurgy"]))
     now = timezone.now()
     texts = {
@@ -134,10 +132,6 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def paths(language, pages):
-    return [(url(language, name, **kwargs), 200) for name, kwargs in pages]
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -217,18 +211,13 @@ def test_needs_pages_as_organiser(needs_site, page, language, viewport):
 def test_answer_form_as_other_member(needs_site, page, language, viewport):
     """A member of an organisation that has not answered yet: the answer form, blank and
     with the errors of an empty submission."""
-    from tests.browser.helpers import make_organisation as organisation
-
     dora = make_user("dora.lang@example.org", first_name="Dora", last_name="Lang")
-    organisation(name="Stadtwerke Goslar", slug="stadtwerke-goslar", users=[dora])
+    make_organisation(name="Stadtwerke Goslar", slug="stadtwerke-goslar", users=[dora])
     login(page, dora.email, PASSWORD, language)
     answer_url = url(language, "research_needs:answer", pk=needs_site["public"].pk)
     axe_check_pages(page, [(answer_url, 200)], language)
 
-    page.forum_watch.allow_console_error(r"status of 400\b")
-    with page.expect_navigation() as navigation:
-        page.locator("main form [type=submit]").first.click()
+    submit(page, page.locator("main form [type=submit]").first, status=400)
 
-    assert navigation.value.status == 400
     assert page.locator(".invalid-feedback, .is-invalid").count() > 0
     axe_check(page)

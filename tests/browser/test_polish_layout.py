@@ -9,33 +9,26 @@ from tests.browser.helpers import (
     PASSWORD,
     PHONE,
     axe_check,
-    ensure_legal_pages,
-    ensure_organisers_group,
     login,
     make_organisation,
+    make_organiser,
     make_user,
     open_page,
     prefix,
-    seed_topics,
+    submit,
 )
 
 WIDE = {"width": 1366, "height": 900}
 
 
 @pytest.fixture
-def site(transactional_db):
+def site(live_site):
     from django.contrib.auth.models import Permission
 
     from forum.notifications.services import notify
     from research_needs.models import Need
 
-    seed_topics()
-    group = ensure_organisers_group()
-    ensure_legal_pages()
-    organiser = make_user(
-        "orga@example.org", first_name="Olga", last_name="Organisatorin", is_staff=True
-    )
-    organiser.groups.add(group)
+    organiser = make_organiser("orga@example.org", first_name="Olga", last_name="Organisatorin")
     organiser.user_permissions.add(*Permission.objects.filter(codename="view_need"))
     organisation = make_organisation(users=[organiser])
     from django.utils import timezone
@@ -103,9 +96,7 @@ def test_error_summary_takes_the_focus_and_links_to_the_field(site, page, viewpo
     login(page, "neu@example.org", PASSWORD)
     open_page(page, "/members/welcome/organisation/")
 
-    page.forum_watch.allow_console_error(r"status of 400\b")  # a form with errors answers 400
-    page.locator("main form [type=submit]").first.click()
-    page.wait_for_load_state()
+    submit(page, page.locator("main form [type=submit]").first, status=400)
 
     summary = page.locator(".error-summary")
     assert summary.is_visible()
