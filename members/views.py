@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from forum import throttle
+from forum import sections, throttle
 from forum.notifications import services as notification_services
 from forum.notifications.forms import PreferencesForm
 from forum.once import submit_once
@@ -87,9 +87,6 @@ def organisation_detail(request, slug):
         raise Http404 from exc
     can_see_people = permissions.can_see_people(request.user, organisation)
     can_request_to_join = permissions.can_request_to_join(request.user, organisation)
-    from events.selectors import organisation_page_presence
-    from research_needs.selectors import organisation_page_needs
-
     return render(
         request,
         "members/organisation_detail.html",
@@ -106,8 +103,8 @@ def organisation_detail(request, slug):
             and selectors.open_join_requests_for_user(request.user)
             .filter(organisation=organisation)
             .exists(),
-            "organisation_needs": organisation_page_needs(organisation, request.user),
-            "organisation_events": organisation_page_presence(organisation, request.user),
+            # Its needs, stands and talks, from the apps above members (forum/sections.py).
+            "sections": sections.collect(sections.ORGANISATION, request, organisation),
         },
     )
 

@@ -10,7 +10,9 @@ class ResearchNeedsConfig(AppConfig):
         from research_needs.cache import connect_signals
         from research_needs.notifications import register_notifications
         from research_needs.privacy import register_privacy
+        from research_needs.sections import register_sections
 
         register_notifications()
         register_privacy()
+        register_sections()  # newest needs on lower apps' pages
         connect_signals()
