@@ -18,7 +18,7 @@ from forum.i18n import language_code
 from forum.text import slugify_de
 
 from . import notifications as notes
-from . import permissions
+from . import permissions, signals
 from .models import (
     Consent,
     Invitation,
@@ -596,61 +596,24 @@ def _deactivate_on_last_member(membership: Membership, *, actor: User) -> None:
 
 def organisation_deactivate(*, actor: User, organisation: Organisation, reason: str = "") -> dict:
     """Hides an organisation nobody speaks for any more: out of the directory and its page,
-    its open answers withdrawn (the needs' owners are told), its stand applications
-    withdrawn and its own open needs closed as withdrawn (the organisers are told, with the
-    lists). Its records stay for the organisers.
+    its open invitations and requests to join ended. The apps above members withdraw what
+    it still has open there (``signals.organisation_deactivated``, in this transaction):
+    its open answers (the needs' owners are told), its stand applications and its own open
+    needs. The organisers are told, with the lists. Its records stay for the organisers.
 
     The actor is its last member (leaving or deleting their account) or an organiser.
     Returns what was withdrawn: ``{"answers": [...], "stands": [...], "needs": [...]}``.
     """
-    from events.models import Stand
-    from events.services import stand_withdraw
-    from research_needs.models import Answer, Need
-    from research_needs.services import answer_withdraw, need_close
-
     if not (permissions.is_organiser(actor) or permissions.is_member_of(actor, organisation)):
         raise PermissionDenied(_("You cannot deactivate this organisation."))
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-        answers = list(
-            Answer.objects.filter(
-                organisation=organisation,
-                status__in=(Answer.Status.SUBMITTED, Answer.Status.SHORTLISTED),
-            )
-            .select_related("need", "need__organisation")
-            .order_by("pk")
-        )
-        withdrawn_answers = []
-        acting_member = permissions.is_member_of(actor, organisation)
-        for original in answers:
-            if acting_member:
-                answer = answer_withdraw(actor=actor, answer=original)
-            else:  # an organiser closing an organisation nobody belongs to any more
-                answer = original
-                answer.status = Answer.Status.WITHDRAWN
-                answer.decided_at = timezone.now()
-                answer.save(update_fields=["status", "decided_at"])
-            answer.need = original.need
-            withdrawn_answers.append(answer)
-            notes.notify_answer_withdrawn(answer)
-        stands = list(
-            Stand.objects.select_for_update()
-            .filter(organisation=organisation)
-            .exclude(status=Stand.Status.DECLINED)
-            .select_related("event")
-            .order_by("pk")
-        )
-        # Stands at past events are records, not applications any more.
-        withdrawn_stands = [
-            stand_withdraw(actor=actor, stand=stand) for stand in stands if not stand.event.is_past
-        ]
-        # Its own needs that are still open: nobody is left to read answers to them.
-        closed_needs = [
-            need_close(actor=actor, need=need, reason=Need.CloseReason.WITHDRAWN)
-            for need in Need.objects.filter(organisation=organisation)
-            .exclude(status=Need.Status.CLOSED)
-            .order_by("pk")
-        ]
+        withdrawn = {"answers": [], "stands": [], "needs": []}
+        for _receiver, response in signals.organisation_deactivated.send(
+            sender=Organisation, organisation=organisation, actor=actor
+        ):
+            for kind, items in (response or {}).items():
+                withdrawn.setdefault(kind, []).extend(items)
         organisation.status = Organisation.Status.DEACTIVATED
         organisation.reviewed_at = timezone.now()
         organisation.reviewed_by = actor if permissions.is_organiser(actor) else None
@@ -664,9 +627,12 @@ def organisation_deactivate(*, actor: User, organisation: Organisation, reason: 
             organisation=organisation, status=JoinRequest.Status.PENDING
         ).update(status=JoinRequest.Status.WITHDRAWN, decided_at=timezone.now())
         notes.notify_organisation_deactivated(
-            organisation, answers=withdrawn_answers, stands=withdrawn_stands, needs=closed_needs
+            organisation,
+            answers=withdrawn["answers"],
+            stands=withdrawn["stands"],
+            needs=withdrawn["needs"],
         )
-        return {"answers": withdrawn_answers, "stands": withdrawn_stands, "needs": closed_needs}
+        return withdrawn
 
 
 # --- Join requests -----------------------------------------------------------------------

@@ -7,6 +7,7 @@ class ResearchNeedsConfig(AppConfig):
     verbose_name = _("Research needs")
 
     def ready(self):
+        from research_needs import signals  # noqa: F401 (its receivers connect on import)
         from research_needs.cache import connect_signals
         from research_needs.notifications import register_notifications
         from research_needs.privacy import register_privacy
