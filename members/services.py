@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from forum import locking
 from forum.i18n import language_code
 from forum.text import slugify_de
 
@@ -110,7 +111,7 @@ def profile_update(
         raise PermissionDenied(_("You can only change your own profile."))
     with transaction.atomic():
         _set_name(user, first_name, last_name)
-        profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
+        profile, _created = locking.locked(Profile).get_or_create(user=user)
         profile.position = position.strip()
         profile.phone = phone.strip()
         profile.expertise_keywords = ", ".join(
@@ -198,7 +199,7 @@ def organisation_create(
     """
     with transaction.atomic():
         # Lock the user row so two parallel requests cannot create two organisations.
-        User.objects.select_for_update().filter(pk=actor.pk).first()
+        locking.lock_one_or_none(User, actor.pk)
         current = Membership.objects.filter(user=actor).select_related("organisation").first()
         if (
             current is not None
@@ -256,7 +257,7 @@ def organisation_update(
     if unknown:
         raise TypeError(f"Unknown organisation fields: {sorted(unknown)}")
     with transaction.atomic():
-        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        organisation = locking.lock_one(Organisation, organisation.pk)
         for field, value in fields.items():
             setattr(organisation, field, value.strip() if isinstance(value, str) else value)
         if logo is not ...:
@@ -284,7 +285,7 @@ def invitation_create(
         raise PermissionDenied(_("You cannot invite people to this organisation."))
     email = email.strip()
     with transaction.atomic():
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        locking.lock_one_or_none(Organisation, organisation.pk)
         if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
             raise ValidationError(
                 {
@@ -337,10 +338,8 @@ def invitation_accept(*, actor: User, invitation: Invitation) -> Membership:
     so a forwarded link cannot be used by someone else.
     """
     with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update()
-            .select_related("organisation")
-            .get(pk=invitation.pk)
+        invitation = locking.lock_one(
+            Invitation.objects.select_related("organisation"), invitation.pk
         )
         if invitation.revoked_at is not None:
             raise ValidationError(_("This invitation has been withdrawn."))
@@ -354,7 +353,7 @@ def invitation_accept(*, actor: User, invitation: Invitation) -> Membership:
                     "This invitation was sent to another email address. Log in with that address to accept it."
                 )
             )
-        User.objects.select_for_update().filter(pk=actor.pk).first()
+        locking.lock_one_or_none(User, actor.pk)
         existing = Membership.objects.filter(user=actor).select_related("organisation").first()
         if existing is not None:
             raise ValidationError(
@@ -388,7 +387,7 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     if not permissions.can_manage_organisation(actor, invitation.organisation):
         raise PermissionDenied(_("You cannot withdraw invitations of this organisation."))
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        invitation = locking.lock_one(Invitation, invitation.pk)
         if invitation.accepted_at is not None:
             raise ValidationError(_("This invitation has already been accepted."))
         if invitation.revoked_at is None:
@@ -407,11 +406,7 @@ def _lock_memberships(organisation_id: int) -> list[Membership]:
     Counting admins on locked rows keeps the last-admin rule true when two admins act at
     the same time: the second waits, then sees the first one's change.
     """
-    return list(
-        Membership.objects.select_for_update()
-        .filter(organisation_id=organisation_id)
-        .order_by("pk")
-    )
+    return locking.lock_rows(Membership.objects.filter(organisation_id=organisation_id))
 
 
 def _locked_actor_may_manage(actor: User, rows: list[Membership]) -> bool:
@@ -538,7 +533,7 @@ def membership_erase(*, user: User) -> None:
 def _reviewable(actor: User, organisation: Organisation) -> Organisation:
     if not permissions.can_review_organisations(actor):
         raise PermissionDenied(_("Only organisers approve or reject organisations."))
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation = locking.lock_one(Organisation, organisation.pk)
     if organisation.status != Organisation.Status.PENDING:
         raise ValidationError(
             _("%(organisation)s is not waiting for approval (any more).")
@@ -584,7 +579,7 @@ def organisation_reject(*, actor: User, organisation: Organisation, reason: str)
 
 def _deactivate_on_last_member(membership: Membership, *, actor: User) -> None:
     """Runs while the last membership still exists, so the withdrawals act in its name."""
-    organisation = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+    organisation = locking.lock_one(Organisation, membership.organisation_id)
     if organisation.status in (Organisation.Status.DEACTIVATED, Organisation.Status.REJECTED):
         return  # hidden already; a rejected one never acted and keeps the organiser's reason
     organisation_deactivate(
@@ -607,7 +602,7 @@ def organisation_deactivate(*, actor: User, organisation: Organisation, reason: 
     if not (permissions.is_organiser(actor) or permissions.is_member_of(actor, organisation)):
         raise PermissionDenied(_("You cannot deactivate this organisation."))
     with transaction.atomic():
-        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        organisation = locking.lock_one(Organisation, organisation.pk)
         withdrawn = {"answers": [], "stands": [], "needs": []}
         for _receiver, response in signals.organisation_deactivated.send(
             sender=Organisation, organisation=organisation, actor=actor
@@ -642,7 +637,7 @@ def join_request_create(*, actor: User, organisation: Organisation) -> JoinReque
     """Asks to join an approved organisation instead of creating a look-alike; its admins
     are told and accept or decline."""
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=actor.pk).first()
+        locking.lock_one_or_none(User, actor.pk)
         _forget_membership(actor)
         organisation = Organisation.objects.get(pk=organisation.pk)
         if Membership.objects.filter(user=actor).exists():
@@ -666,10 +661,8 @@ def join_request_create(*, actor: User, organisation: Organisation) -> JoinReque
 
 
 def _decidable(actor: User, join_request: JoinRequest) -> JoinRequest:
-    join_request = (
-        JoinRequest.objects.select_for_update()
-        .select_related("organisation", "user")
-        .get(pk=join_request.pk)
+    join_request = locking.lock_one(
+        JoinRequest.objects.select_related("organisation", "user"), join_request.pk
     )
     if not permissions.can_manage_organisation(actor, join_request.organisation):
         raise PermissionDenied(_("You cannot decide on requests to join this organisation."))
@@ -683,7 +676,7 @@ def join_request_accept(*, actor: User, join_request: JoinRequest) -> Membership
     with transaction.atomic():
         join_request = _decidable(actor, join_request)
         requester = join_request.user
-        User.objects.select_for_update().filter(pk=requester.pk).first()
+        locking.lock_one_or_none(User, requester.pk)
         if Membership.objects.filter(user=requester).exists():
             join_request.status = JoinRequest.Status.WITHDRAWN
             join_request.decided_at = timezone.now()
