@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from forum import locking as row_locks
-from members import services
 from members.models import Membership
+from members.services import memberships as services
 from tests.factories import MembershipFactory, OrganisationFactory
 
 race = pytest.mark.django_db(transaction=True)
