@@ -22,7 +22,7 @@ from forum import sections, throttle
 from forum.notifications import services as notification_services
 from forum.notifications.forms import PreferencesForm
 from forum.once import submit_once
-from forum.shortcuts import add_errors, render_page
+from forum.shortcuts import render_page, run_service
 
 from . import permissions, selectors, services
 from .forms import (
@@ -34,13 +34,9 @@ from .forms import (
     RejectOrganisationForm,
     RoleForm,
 )
-from .models import Consent, Invitation, JoinRequest, Membership, Organisation, Profile
+from .models import Consent, Invitation, JoinRequest, Membership, Organisation
 
 DIRECTORY_PAGE_SIZE = 20
-
-
-def _error_messages(error: ValidationError) -> list[str]:
-    return list(error.messages)
 
 
 def _managed_organisation(request, slug) -> Organisation:
@@ -138,21 +134,19 @@ def organisation_edit(request, slug):
         data = dict(form.cleaned_data)
         topics = data.pop("topics")
         data.pop("logo", None)
-        try:
-            organisation = services.organisation_update(
-                actor=request.user,
-                organisation=organisation,
-                topics=topics,
-                logo=form.logo_value(),
-                **data,
-            )
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The organisation has been saved."))
-            return redirect(organisation)
+        ok, saved = run_service(
+            request,
+            services.organisation_update,
+            form=form,
+            success=_("The organisation has been saved."),
+            actor=request.user,
+            organisation=organisation,
+            topics=topics,
+            logo=form.logo_value(),
+            **data,
+        )
+        if ok:
+            return redirect(saved)
     return render_page(
         request,
         "members/organisation_edit.html",
@@ -182,23 +176,20 @@ def organisation_members(request, slug):
         if limited is not None:
             form.add_error(None, limited.message)
     if request.method == "POST" and form.is_valid():
-        try:
-            invitation = services.invitation_create(
-                actor=request.user,
-                organisation=organisation,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                language=get_language(),
-            )
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("An invitation has been sent to %(email)s.") % {"email": invitation.email},
-            )
+        ok, _invitation = run_service(
+            request,
+            services.invitation_create,
+            form=form,
+            success=lambda invitation: (
+                _("An invitation has been sent to %(email)s.") % {"email": invitation.email}
+            ),
+            actor=request.user,
+            organisation=organisation,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            language=get_language(),
+        )
+        if ok:
             return redirect("members:organisation_members", slug=organisation.slug)
     memberships = list(selectors.organisation_memberships(organisation))
     response = render_page(
@@ -217,26 +208,20 @@ def organisation_members(request, slug):
     return response if limited is None else throttle.with_retry_after(response, limited)
 
 
-def _report(request, action) -> None:
-    """Runs a people-page action; its success text or its refusal becomes a flash message.
-    A PermissionDenied answers 404, as everything the user may not touch does."""
-    try:
-        message = action()
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    except ValidationError as exc:
-        for text in _error_messages(exc):
-            messages.error(request, text)
-    else:
-        messages.success(request, message)
-
-
-def _membership_action(request, slug, pk, action):
+def _membership_action(request, slug, pk, service, success, **arguments):
+    """Runs a people-page service on one membership; ``success`` names the person."""
     organisation = _managed_organisation(request, slug)
     membership = get_object_or_404(
         Membership.objects.select_related("user"), pk=pk, organisation=organisation
     )
-    _report(request, lambda: action(membership))
+    run_service(
+        request,
+        service,
+        success=success % {"name": membership.user},
+        actor=request.user,
+        membership=membership,
+        **arguments,
+    )
     if membership.user_id == request.user.pk and not permissions.can_manage_organisation(
         request.user, organisation
     ):
@@ -248,11 +233,13 @@ def _membership_action(request, slug, pk, action):
 @login_required
 @require_POST
 def membership_remove(request, slug, pk):
-    def action(membership):
-        services.membership_remove(actor=request.user, membership=membership)
-        return _("%(name)s has been removed from the organisation.") % {"name": membership.user}
-
-    return _membership_action(request, slug, pk, action)
+    return _membership_action(
+        request,
+        slug,
+        pk,
+        services.membership_remove,
+        _("%(name)s has been removed from the organisation."),
+    )
 
 
 @login_required
@@ -264,14 +251,11 @@ def membership_set_role(request, slug, pk):
         messages.error(request, _("Choose admin or member."))
         return redirect("members:organisation_members", slug=slug)
     role = form.cleaned_data["role"]
-
-    def action(membership):
-        services.membership_set_role(actor=request.user, membership=membership, role=role)
-        if role == Membership.Role.ADMIN:
-            return _("%(name)s is now an admin.") % {"name": membership.user}
-        return _("%(name)s is now a member.") % {"name": membership.user}
-
-    return _membership_action(request, slug, pk, action)
+    if role == Membership.Role.ADMIN:
+        success = _("%(name)s is now an admin.")
+    else:
+        success = _("%(name)s is now a member.")
+    return _membership_action(request, slug, pk, services.membership_set_role, success, role=role)
 
 
 @login_required
@@ -279,12 +263,13 @@ def membership_set_role(request, slug, pk):
 def invitation_revoke(request, slug, pk):
     organisation = _managed_organisation(request, slug)
     invitation = get_object_or_404(Invitation, pk=pk, organisation=organisation)
-
-    def action():
-        services.invitation_revoke(actor=request.user, invitation=invitation)
-        return _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email}
-
-    _report(request, action)
+    run_service(
+        request,
+        services.invitation_revoke,
+        success=_("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email},
+        actor=request.user,
+        invitation=invitation,
+    )
     return redirect("members:organisation_members", slug=organisation.slug)
 
 
@@ -297,13 +282,14 @@ def home(request):
     membership = permissions.membership_of(request.user)
     if membership is None and not permissions.is_organiser(request.user):
         return redirect("members:onboarding")
-    profile, _created = Profile.objects.prefetch_related("topics").get_or_create(user=request.user)
+    profile, topics = selectors.profile_of(request.user)
     return render(
         request,
         "members/home.html",
         {
             "membership": membership,
             "profile": profile,
+            "topics": topics,
             "can_review": permissions.can_review_organisations(request.user),
             "marketing_consent": services.consent_is_given(
                 user=request.user, kind=Consent.Kind.MARKETING
@@ -315,10 +301,11 @@ def home(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def profile_edit(request):
-    profile, _created = Profile.objects.get_or_create(user=request.user)
+    profile, topics = selectors.profile_of(request.user)
     consent = services.consent_is_given(user=request.user, kind=Consent.Kind.MARKETING)
     form = ProfileForm(
-        request.POST or None, initial=ProfileForm.initial_for(request.user, profile, consent)
+        request.POST or None,
+        initial=ProfileForm.initial_for(request.user, profile, topics, consent),
     )
     # Notification preferences belong to the profile (PRODUCT.md 3.1) and are saved with it.
     notification_form = PreferencesForm(
@@ -327,7 +314,8 @@ def profile_edit(request):
         initial_preferences=notification_services.preferences_of(request.user),
     )
     if request.method == "POST" and form.is_valid() and notification_form.is_valid():
-        try:
+
+        def save():
             with transaction.atomic():
                 services.profile_update(actor=request.user, user=request.user, **form.cleaned_data)
                 notification_services.preferences_update(
@@ -335,10 +323,11 @@ def profile_edit(request):
                     user=request.user,
                     preferences=notification_form.cleaned_data,
                 )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Your profile has been saved."))
+
+        ok, _saved = run_service(
+            request, save, form=form, success=_("Your profile has been saved.")
+        )
+        if ok:
             return redirect("members:home")
     return render_page(
         request,
@@ -353,30 +342,27 @@ def leave(request):
     membership = permissions.membership_of(request.user)
     if membership is None:
         return redirect("members:onboarding")
-    error = None
     if request.method == "POST":
-        try:
-            services.membership_leave(actor=request.user)
-        except ValidationError as exc:
-            error = " ".join(_error_messages(exc))
-        else:
-            messages.success(
-                request,
-                _("You have left %(organisation)s.")
-                % {"organisation": membership.organisation.name},
-            )
+        ok, _left = run_service(
+            request,
+            services.membership_leave,
+            success=_("You have left %(organisation)s.")
+            % {"organisation": membership.organisation.name},
+            actor=request.user,
+        )
+        if ok:
             return redirect("members:onboarding")
     return render(
         request,
         "members/leave.html",
         {
             "membership": membership,
-            "error": error,
             "is_last": not Membership.objects.filter(organisation=membership.organisation_id)
             .exclude(user=request.user)
             .exists(),
         },
-        status=400 if error else 200,
+        # The refusal (the last admin) is shown at the top of this page.
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -410,21 +396,22 @@ def organisation_create(request):
         logo = form.logo_value()
         data.pop("logo", None)
         data.pop("confirm_distinct", None)
-        try:
-            organisation = services.organisation_create(
-                actor=request.user, logo=None if logo is ... else logo, **data
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(
-                request,
+        ok, organisation = run_service(
+            request,
+            services.organisation_create,
+            form=form,
+            success=lambda organisation: (
                 _(
                     "%(organisation)s has been created. You are its admin. An organiser will "
                     "check it before it appears in the member directory."
                 )
-                % {"organisation": organisation.name},
-            )
+                % {"organisation": organisation.name}
+            ),
+            actor=request.user,
+            logo=None if logo is ... else logo,
+            **data,
+        )
+        if ok:
             return redirect(organisation)
     return render_page(
         request, "members/organisation_create.html", {"form": form, "similar": form.similar}
@@ -438,21 +425,16 @@ def organisation_create(request):
 @require_POST
 def join_request_create(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug, status=Organisation.Status.APPROVED)
-    try:
-        services.join_request_create(actor=request.user, organisation=organisation)
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    except ValidationError as exc:
-        for text in _error_messages(exc):
-            messages.error(request, text)
-        return redirect(
-            "members:home" if permissions.membership_of(request.user) else "members:onboarding"
-        )
-    messages.success(
+    ok, _join_request = run_service(
         request,
-        _("Your request to join %(organisation)s has been sent to its admins.")
+        services.join_request_create,
+        success=_("Your request to join %(organisation)s has been sent to its admins.")
         % {"organisation": organisation.name},
+        actor=request.user,
+        organisation=organisation,
     )
+    if not ok and permissions.membership_of(request.user):
+        return redirect("members:home")
     return redirect("members:onboarding")
 
 
@@ -461,12 +443,13 @@ def _join_request_action(request, slug, pk, service, success):
     join_request = get_object_or_404(
         JoinRequest.objects.select_related("user"), pk=pk, organisation=organisation
     )
-
-    def action():
-        service(actor=request.user, join_request=join_request)
-        return success % {"name": join_request.user}
-
-    _report(request, action)
+    run_service(
+        request,
+        service,
+        success=success % {"name": join_request.user},
+        actor=request.user,
+        join_request=join_request,
+    )
     return redirect("members:organisation_members", slug=organisation.slug)
 
 
@@ -524,16 +507,13 @@ def review(request):
 def review_approve(request, pk):
     _organiser_only(request)
     organisation = get_object_or_404(Organisation, pk=pk)
-    try:
-        services.organisation_approve(actor=request.user, organisation=organisation)
-    except ValidationError as exc:
-        for text in _error_messages(exc):
-            messages.error(request, text)
-    else:
-        messages.success(
-            request,
-            _("%(organisation)s has been approved.") % {"organisation": organisation.name},
-        )
+    run_service(
+        request,
+        services.organisation_approve,
+        success=_("%(organisation)s has been approved.") % {"organisation": organisation.name},
+        actor=request.user,
+        organisation=organisation,
+    )
     return redirect("members:review")
 
 
@@ -544,23 +524,17 @@ def review_reject(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)
     form = RejectOrganisationForm(request.POST, organisation=organisation)
     if form.is_valid():
-        try:
-            services.organisation_reject(
-                actor=request.user, organisation=organisation, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            if organisation.status == Organisation.Status.PENDING and hasattr(exc, "error_dict"):
-                add_errors(form, exc)
-            else:
-                for text in _error_messages(exc):
-                    messages.error(request, text)
-                return redirect("members:review")
-        else:
-            messages.success(
-                request,
-                _("%(organisation)s has been rejected.") % {"organisation": organisation.name},
-            )
-            return redirect("members:review")
+        # The form checks the reason as the service does; what the service still refuses
+        # (decided meanwhile) is told at the top of the review page.
+        run_service(
+            request,
+            services.organisation_reject,
+            success=_("%(organisation)s has been rejected.") % {"organisation": organisation.name},
+            actor=request.user,
+            organisation=organisation,
+            reason=form.cleaned_data["reason"],
+        )
+        return redirect("members:review")
     return _review_page(request, reject_forms={organisation.pk: form}, status=400)
 
 
