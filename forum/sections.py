@@ -2,7 +2,7 @@
 them (``forum`` below everything, ``members`` below ``events`` and ``research_needs``).
 
 The landing page (``forum.views.landing``) and an organisation's page
-(``members.views.organisation_detail``) show what other apps hold: the next events, the
+(``members.views.organisations.organisation_detail``) show what other apps hold: the next events, the
 newest needs, an organisation's stands and talks. An app registers one section per page from
 its ``AppConfig.ready()``, as it registers its privacy exporters (``forum/privacy``)::
 
