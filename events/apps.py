@@ -9,8 +9,10 @@ class EventsConfig(AppConfig):
     def ready(self):
         from events.notifications import register_notifications
         from events.privacy import register_privacy
+        from events.sections import register_sections
         from events.signals import connect as connect_signals
 
         register_privacy()
         register_notifications()
+        register_sections()  # next events, stands and talks on lower apps' pages
         connect_signals()  # debounced programme PDF rebuilds (events/signals.py)

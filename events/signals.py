@@ -21,7 +21,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
+
+from forum import locking
+from members.signals import organisation_deactivated
 
 from .models import Event, ProgrammeItem, Room, Speaker, Stand
 
@@ -121,3 +125,24 @@ def connect() -> None:
     m2m_changed.connect(
         _on_speakers_change, sender=ProgrammeItem.speakers.through, dispatch_uid="events-pdf-m2m"
     )
+
+
+# --- members: an organisation nobody speaks for any more (members/signals.py) -------------
+
+
+@receiver(organisation_deactivated, dispatch_uid="events.organisation_deactivated")
+def withdraw_stands(sender, *, organisation, actor, **kwargs) -> dict:
+    """Its stand applications at coming events are withdrawn (``stand_withdraw``, as the
+    actor); stands at past events are records, not applications any more."""
+    from .services import stand_withdraw
+
+    stands = locking.lock_rows(
+        Stand.objects.filter(organisation=organisation)
+        .exclude(status=Stand.Status.DECLINED)
+        .select_related("event")
+    )
+    return {
+        "stands": [
+            stand_withdraw(actor=actor, stand=stand) for stand in stands if not stand.event.is_past
+        ]
+    }

@@ -12,20 +12,15 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
+from forum import sections
+
 logger = logging.getLogger(__name__)
 
 
 def landing(request):
-    from events.selectors import landing_events
-    from research_needs.selectors import landing_needs
-
+    """The public front page; the apps above forum add their sections (forum/sections.py)."""
     return render(
-        request,
-        "forum/landing.html",
-        {
-            "landing_events": landing_events(request.user),
-            "landing_needs": landing_needs(request.user),
-        },
+        request, "forum/landing.html", {"sections": sections.collect(sections.LANDING, request)}
     )
 
 

@@ -224,14 +224,14 @@ class ProfileForm(NameForm):
     )
 
     @classmethod
-    def initial_for(cls, user, profile: Profile, marketing_consent: bool) -> dict:
+    def initial_for(cls, user, profile: Profile, topics, marketing_consent: bool) -> dict:
         return {
             "first_name": user.first_name,
             "last_name": user.last_name,
             "position": profile.position,
             "phone": profile.phone,
             "expertise_keywords": profile.expertise_keywords,
-            "topics": list(profile.topics.all()),
+            "topics": list(topics),
             "preferred_language": profile.preferred_language,
             "marketing_consent": marketing_consent,
         }

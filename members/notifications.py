@@ -225,12 +225,11 @@ def notify_organisation_deactivated(
         )
 
 
-def notify_answer_withdrawn(answer) -> None:
-    """To the owners of the need: the answering organisation has left the platform."""
-    from research_needs.notifications import need_owners
-
+def notify_answer_withdrawn(answer, *, recipients) -> None:
+    """To the owners of the need (``recipients``, whom research_needs knows): the answering
+    organisation has left the platform."""
     need = answer.need
-    for person in need_owners(need):
+    for person in recipients:
         notify(
             kind="members.answer_withdrawn",
             recipient=person,

@@ -24,6 +24,12 @@ def membership_of(user) -> Membership | None:
     return user._membership_cache
 
 
+def forget_membership(user) -> None:
+    """Drops the cache of ``membership_of`` after a service changed the user's membership."""
+    if user is not None and hasattr(user, "_membership_cache"):
+        del user._membership_cache
+
+
 def is_admin_of(user, organisation: Organisation) -> bool:
     membership = membership_of(user)
     return bool(

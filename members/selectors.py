@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from . import permissions
-from .models import Invitation, JoinRequest, Membership, Organisation, Topic, User
+from .models import Invitation, JoinRequest, Membership, Organisation, Profile, Topic, User
 
 #: Two names at least this similar (difflib ratio of their normalised forms) are "alike".
 SIMILAR_NAME_RATIO = 0.85
@@ -245,3 +245,13 @@ def open_invitations_for_user(user) -> QuerySet[Invitation]:
         .select_related("organisation")
         .order_by("-created_at")
     )
+
+
+def profile_of(user) -> tuple[Profile, list[Topic]]:
+    """The user's profile and its topics. An account without one (made in the admin or by a
+    command) gets an unsaved profile with the defaults: reading a page never writes; the
+    first save of the profile form creates it (``services.profile_update``)."""
+    profile = Profile.objects.filter(user=user).prefetch_related("topics").first()
+    if profile is None:
+        return Profile(user=user), []
+    return profile, list(profile.topics.all())

@@ -7,10 +7,13 @@ class ResearchNeedsConfig(AppConfig):
     verbose_name = _("Research needs")
 
     def ready(self):
+        from research_needs import signals  # noqa: F401 (its receivers connect on import)
         from research_needs.cache import connect_signals
         from research_needs.notifications import register_notifications
         from research_needs.privacy import register_privacy
+        from research_needs.sections import register_sections
 
         register_notifications()
         register_privacy()
+        register_sections()  # newest needs on lower apps' pages
         connect_signals()

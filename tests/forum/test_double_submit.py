@@ -19,8 +19,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from members import adapters, services
+from members import adapters
 from members.models import Membership, Organisation, User
+from members.services import organisations as services
 from tests.factories import PASSWORD, UserFactory
 
 race = pytest.mark.django_db(transaction=True)

@@ -240,3 +240,73 @@ def test_bad_request_page_is_friendly(rf, db):
 
     assert response.status_code == 400
     assert h1_count(response) == 1
+
+
+# --- Sections other apps add to the landing page and an organisation's page -------------
+
+
+def test_page_sections_are_registered_in_their_order():
+    from forum import sections
+
+    assert [s.name for s in sections.sections(sections.LANDING)] == ["events", "research_needs"]
+    assert [s.name for s in sections.sections(sections.ORGANISATION)] == [
+        "research_needs",
+        "events",
+    ]
+
+
+def test_landing_shows_next_events_before_newest_needs(client, db):
+    from tests.factories import EventFactory, NeedFactory
+
+    EventFactory(title="Werkstatt Batterierecycling")
+    NeedFactory(title="Sortierung von Leiterplatten")
+
+    content = client.get("/en/").content.decode()
+
+    assert "Werkstatt Batterierecycling" in content
+    assert "Sortierung von Leiterplatten" in content
+    assert content.index("Next events") < content.index("Newest research needs")
+
+
+def test_registered_section_gets_the_request_and_the_organisation(client, db, monkeypatch):
+    from forum import sections
+    from tests.factories import OrganisationFactory
+
+    calls = []
+
+    def context(request, organisation):
+        calls.append((request.path, organisation))
+        return {"landing_events": []}
+
+    monkeypatch.setattr(sections, "_sections", {page: {} for page in sections.PAGES})
+    for page in sections.PAGES:
+        sections.register(page, "probe", template="events/_landing.html", context=context)
+    organisation = OrganisationFactory()
+
+    client.get("/en/")
+    response = client.get(organisation.get_absolute_url())
+
+    assert calls == [("/en/", None), (organisation.get_absolute_url(), organisation)]
+    assert response.context["landing_events"] == []
+
+
+def test_section_registration_refuses_unknown_pages_and_taken_names(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from forum import sections
+
+    monkeypatch.setattr(sections, "_sections", {page: {} for page in sections.PAGES})
+
+    def context(request, organisation):
+        return {}
+
+    first = sections.register(sections.LANDING, "probe", template="a.html", context=context)
+    again = sections.register(sections.LANDING, "probe", template="a.html", context=context)
+    with pytest.raises(ImproperlyConfigured):
+        sections.register(sections.LANDING, "probe", template="b.html", context=context)
+    with pytest.raises(ImproperlyConfigured):
+        sections.register("imprint", "probe", template="a.html", context=context)
+    sections.unregister(sections.LANDING, "probe")
+
+    assert first == again
+    assert sections.sections(sections.LANDING) == []

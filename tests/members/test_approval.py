@@ -505,6 +505,32 @@ def test_organisation_deactivate_by_organiser_for_an_empty_organisation(lone_org
     assert lone_org.reviewed_by == staff
 
 
+def test_organisation_deactivate_is_undone_when_an_app_refuses(lone_org, lone_admin, open_business):
+    """The apps above members withdraw inside the deactivation's transaction: one receiver
+    refusing leaves the organisation, its answers and its stand as they were."""
+    from members.signals import organisation_deactivated
+
+    def refuse(sender, **kwargs):
+        raise ValidationError("Nicht jetzt.")
+
+    organisation_deactivated.connect(refuse, dispatch_uid="test-refuse")
+    try:
+        with pytest.raises(ValidationError):
+            services.membership_leave(actor=lone_admin)
+    finally:
+        organisation_deactivated.disconnect(dispatch_uid="test-refuse")
+
+    lone_org.refresh_from_db()
+    assert lone_org.status == Organisation.Status.APPROVED
+    assert Membership.objects.filter(organisation=lone_org, user=lone_admin).exists()
+    for answer in open_business["open"]:
+        answer.refresh_from_db()
+        assert answer.status != Answer.Status.WITHDRAWN
+    open_business["stand"].refresh_from_db()
+    assert open_business["stand"].status == Stand.Status.APPLIED
+    assert not Notification.objects.filter(kind="members.answer_withdrawn").exists()
+
+
 def test_organisation_deactivate_refused_for_outsiders(lone_org, lone_admin):
     with pytest.raises(PermissionDenied):
         services.organisation_deactivate(actor=UserFactory(), organisation=lone_org)

@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from members import services
+from forum import locking as row_locks
 from members.models import Membership
+from members.services import memberships as services
 from tests.factories import MembershipFactory, OrganisationFactory
 
 race = pytest.mark.django_db(transaction=True)
@@ -21,12 +22,11 @@ def _race(monkeypatch, locking: bool):
     second = MembershipFactory(organisation=organisation, role="admin")
     barrier = threading.Barrier(2)
     original = services._lock_memberships
+    if not locking:  # the canary: the same read without FOR UPDATE (forum/locking.py off)
+        monkeypatch.setattr(row_locks, "ENABLED", False)
 
     def read_then_meet(organisation_id):
-        if locking:
-            rows = original(organisation_id)
-        else:  # the canary: the same read without FOR UPDATE
-            rows = list(Membership.objects.filter(organisation_id=organisation_id).order_by("pk"))
+        rows = original(organisation_id)
         # Both threads hold their reading before either writes, unless the lock makes
         # the second wait in the database (then the barrier times out and breaks).
         with contextlib.suppress(threading.BrokenBarrierError):

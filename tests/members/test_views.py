@@ -463,6 +463,27 @@ def test_profile_edit_saves_and_records_consent(client, member):
     assert consent.given and consent.kind == Consent.Kind.MARKETING
 
 
+def test_home_and_profile_pages_do_not_write_for_an_account_without_profile(client, organiser_user):
+    """An account made in the admin has no profile; opening its pages reads only, and the
+    first save of the profile form creates it."""
+    from members.models import Profile
+
+    client.force_login(organiser_user)
+    Profile.objects.filter(user=organiser_user).delete()
+
+    home = client.get(reverse("members:home"))
+    form = client.get(reverse("members:profile_edit"))
+
+    assert home.status_code == 200 and form.status_code == 200
+    assert not Profile.objects.filter(user=organiser_user).exists()
+    response = client.post(
+        reverse("members:profile_edit"),
+        {"first_name": "Olga", "last_name": "Brandt", "preferred_language": "de"},
+    )
+    assert response.status_code == 302
+    assert Profile.objects.get(user=organiser_user).preferred_language == "de"
+
+
 def test_profile_edit_invalid_answers_400_and_keeps_input(client, member):
     client.force_login(member)
 

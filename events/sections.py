@@ -1,0 +1,31 @@
+"""What events shows on pages of lower apps (``forum/sections.py``): the next events on the
+landing page, an organisation's stands and talks on its page."""
+
+from forum import sections
+
+from .selectors import landing_events, organisation_page_presence
+
+
+def landing_context(request, _organisation) -> dict:
+    return {"landing_events": landing_events(request.user)}
+
+
+def organisation_context(request, organisation) -> dict:
+    return {"organisation_events": organisation_page_presence(organisation, request.user)}
+
+
+def register_sections() -> None:
+    sections.register(
+        sections.LANDING,
+        "events",
+        template="events/_landing.html",
+        context=landing_context,
+        order=10,
+    )
+    sections.register(
+        sections.ORGANISATION,
+        "events",
+        template="events/_organisation.html",
+        context=organisation_context,
+        order=20,
+    )
