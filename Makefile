@@ -113,7 +113,7 @@ clean:
 # Extract translatable strings into locale/*/django.po. English is the source language:
 # msgen fills the English catalogue with the source strings so it counts as complete.
 messages: | $(BIN)/python
-	$(BIN)/python manage.py makemessages -l de -l en --no-obsolete --add-location=file \
+	$(BIN)/python manage.py makemessages -l de -l en --no-obsolete --no-wrap --add-location=file \
 		--ignore=.venv --ignore=node_modules --ignore=var --ignore=staticfiles \
 		--ignore=tests --ignore=bench --ignore=test-artifacts
 	@# msgmerge guesses fuzzy matches; in English they would show the wrong text, so empty
