@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from forum import locking
 from forum.i18n import language_code
 from members.permissions import is_member_of, is_organiser, membership_of, organisation_can_act
 
@@ -31,26 +32,16 @@ from .models import (
     Stand,
 )
 
-#: The lock on the event row. Only the concurrency canary turns it off, to show that
-#: without it the seat check and the insert race and the event is overbooked.
-LOCK_SEATS = True
-
 Status = Registration.Status
 
 
 def _locked_event(event_id: int) -> Event:
     """The event, re-read under a row lock held until the transaction ends."""
-    queryset = Event.objects.all()
-    if LOCK_SEATS:
-        queryset = queryset.select_for_update(of=("self",))
-    return queryset.get(pk=event_id)
+    return locking.lock_one(Event, event_id)
 
 
 def _locked_item(item_id: int) -> ProgrammeItem:
-    queryset = ProgrammeItem.objects.all()
-    if LOCK_SEATS:
-        queryset = queryset.select_for_update(of=("self",))
-    return queryset.get(pk=item_id)
+    return locking.lock_one(ProgrammeItem, item_id)
 
 
 def confirmed_count(event: Event) -> int:
@@ -316,7 +307,7 @@ def guest_confirm(*, registration: Registration) -> tuple[Registration, bool]:
     now = timezone.now()
     with transaction.atomic():
         event = _locked_event(registration.event_id)
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration = locking.lock_one(Registration, registration.pk)
         registration.event = event
         if registration.status != Status.PENDING:
             return registration, False
@@ -346,7 +337,7 @@ def registration_update(
     now = timezone.now()
     with transaction.atomic():
         event = _locked_event(registration.event_id)
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration = locking.lock_one(Registration, registration.pk)
         if not registration.is_active:
             raise ValidationError(_("This registration has been cancelled."))
         if event.is_cancelled or event.starts_at <= now:
@@ -379,7 +370,7 @@ def registration_cancel(*, registration: Registration, actor=None) -> Registrati
     now = timezone.now()
     with transaction.atomic():
         event = _locked_event(registration.event_id)
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration = locking.lock_one(Registration, registration.pk)
         if registration.status == Status.CANCELLED:
             return registration
         held_seat = registration.status == Status.CONFIRMED
@@ -480,7 +471,7 @@ def registration_check_in(*, registration: Registration, actor) -> tuple[Registr
     if not permissions.can_check_in(actor):
         raise PermissionDenied
     with transaction.atomic():
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration = locking.lock_one(Registration, registration.pk)
         if registration.checked_in_at is not None:
             return registration, False
         if registration.status != Status.CONFIRMED:
@@ -515,7 +506,7 @@ def stand_apply(
     if not event.is_published or event.is_past:
         raise ValidationError(_("This event takes no stand applications."))
     with transaction.atomic():
-        Event.objects.select_for_update().get(pk=event.pk)
+        locking.lock_one(Event, event.pk)
         active = (
             Stand.objects.filter(event=event, organisation=membership.organisation)
             .exclude(status=Stand.Status.DECLINED)
@@ -554,7 +545,7 @@ def stand_decide(
     if status not in (Stand.Status.CONFIRMED, Stand.Status.DECLINED):
         raise ValidationError(_("Choose confirm or decline."))
     with transaction.atomic():
-        stand = Stand.objects.select_for_update().get(pk=stand.pk)
+        stand = locking.lock_one(Stand, stand.pk)
         changed = stand.status != status
         stand.status = status
         if number is not None:
@@ -579,9 +570,7 @@ def stand_withdraw(*, actor, stand: Stand) -> Stand | None:
     if not (is_organiser(actor) or is_member_of(actor, stand.organisation)):
         raise PermissionDenied
     with transaction.atomic():
-        stand = (
-            Stand.objects.select_for_update().select_related("event").filter(pk=stand.pk).first()
-        )
+        stand = locking.lock_one_or_none(Stand.objects.select_related("event"), stand.pk)
         if stand is None:
             return None
         if stand.status == Stand.Status.DECLINED or stand.event.is_past:

@@ -9,6 +9,7 @@ from django.db import connection
 
 from events import services
 from events.models import Registration, SessionSignup
+from forum import locking
 from tests.factories import EventFactory, ProgrammeItemFactory, UserFactory
 
 race = pytest.mark.django_db(transaction=True)
@@ -84,7 +85,7 @@ def test_race_canary_without_the_lock_overbooks(monkeypatch):
             barrier.wait(timeout=3)
         return seen
 
-    monkeypatch.setattr(services, "LOCK_SEATS", False)
+    monkeypatch.setattr(locking, "ENABLED", False)
     monkeypatch.setattr(services, "confirmed_count", count_then_meet)
 
     errors = _register_all(event, users)
