@@ -154,15 +154,16 @@ def signup_sessions(event: Event) -> QuerySet[ProgrammeItem]:
     return event.items.filter(capacity__isnull=False).order_by("starts_at", "title", "pk")
 
 
+def registrations_of(user) -> QuerySet[Registration]:
+    """A person's registrations: those of their account and those made with their address
+    (as a guest, before they had an account)."""
+    return Registration.objects.filter(Q(user=user) | Q(email=user.email.lower()))
+
+
 def registration_of(user, event: Event) -> Registration | None:
     if user is None or not user.is_authenticated:
         return None
-    return (
-        Registration.objects.filter(event=event)
-        .filter(Q(user=user) | Q(email=user.email.lower()))
-        .order_by("-created_at")
-        .first()
-    )
+    return registrations_of(user).filter(event=event).order_by("-created_at").first()
 
 
 def attendees(event: Event, user) -> QuerySet[Registration]:
@@ -177,7 +178,7 @@ def attendees(event: Event, user) -> QuerySet[Registration]:
 
 def my_registrations(user) -> QuerySet[Registration]:
     return (
-        Registration.objects.filter(Q(user=user) | Q(email=user.email.lower()))
+        registrations_of(user)
         .select_related("event", "organisation")
         .prefetch_related(
             Prefetch(
@@ -188,6 +189,24 @@ def my_registrations(user) -> QuerySet[Registration]:
             )
         )
         .order_by("-event__starts_at", "pk")
+    )
+
+
+def feed_registrations(user) -> QuerySet[Registration]:
+    """The person's registrations for their calendar feed, with confirmed sessions, rooms
+    and speakers."""
+    sessions = SessionSignup.objects.filter(status=SessionSignup.Status.CONFIRMED).select_related(
+        "item", "item__room"
+    )
+    speakers = Speaker.objects.select_related("organisation").order_by("name")
+    return (
+        registrations_of(user)
+        .select_related("event")
+        .prefetch_related(
+            Prefetch("session_signups", queryset=sessions),
+            Prefetch("session_signups__item__speakers", queryset=speakers),
+        )
+        .order_by("event__starts_at", "pk")
     )
 
 

@@ -36,6 +36,7 @@ from .registrations import (
     registration_delete,
     registration_save,
     registration_update,
+    registrations_erase,
     registrations_promote,
 )
 from .stands import stand_apply, stand_decide, stand_delete, stand_save, stand_withdraw
@@ -58,6 +59,7 @@ __all__ = [
     "registration_delete",
     "registration_save",
     "registration_update",
+    "registrations_erase",
     "registrations_promote",
     "room_delete",
     "room_save",

@@ -17,8 +17,8 @@ from forum import locking
 from forum.i18n import language_code
 from members.permissions import membership_of
 
-from .. import notifications, permissions
-from ..models import Event, ProgrammeItem, Registration, SessionSignup
+from .. import notifications, permissions, selectors
+from ..models import CalendarFeed, Event, ProgrammeItem, Registration, SessionSignup
 from . import seats
 
 Status = Registration.Status
@@ -325,6 +325,33 @@ def registration_save(*, registration: Registration, actor) -> Registration:
         registration.full_clean()
         registration.save(update_fields=CORRECTABLE_FIELDS)
         return registration
+
+
+ERASED_NAME = "—"
+
+
+def registrations_erase(*, user) -> None:
+    """A person's account is deleted (forum.privacy): their future registrations are
+    cancelled (the seats go to the waiting list); past ones stay for the organisers'
+    attendance figures but lose everything personal; their calendar feed goes."""
+    now = timezone.now()
+    with transaction.atomic():
+        for registration in selectors.registrations_of(user).filter(
+            event__ends_at__gt=now, status__in=Registration.ACTIVE_STATUSES
+        ):
+            registration_cancel(registration=registration, actor=user)
+        for registration in selectors.registrations_of(user):
+            registration.user = None
+            registration.name = ERASED_NAME
+            registration.email = f"erased-{registration.pk}@invalid"
+            registration.organisation = None
+            registration.organisation_name = ""
+            registration.dietary_needs = ""
+            registration.accessibility_needs = ""
+            registration.list_consent = False
+            registration.list_consent_at = None
+            registration.save()
+        CalendarFeed.objects.filter(user=user).delete()
 
 
 def registration_delete(*, registration: Registration, actor) -> None:
