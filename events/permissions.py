@@ -15,6 +15,9 @@ from members.permissions import (
 
 from .models import Event, Registration, Stand
 
+#: Everyone sees these events; the others (drafts) only those who ``can_see_drafts``.
+PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
+
 
 def can_manage_events(user) -> bool:
     """Organisers run the events: the admin screens, the waiting lists, stand decisions,
@@ -28,8 +31,9 @@ def can_see_drafts(user) -> bool:
 
 
 def can_see_event(user, event: Event) -> bool:
-    """Published and cancelled events are public; drafts only organisers see."""
-    return event.status != Event.Status.DRAFT or can_see_drafts(user)
+    """Published and cancelled events are public; drafts only organisers see. Lists and
+    pages apply it as a filter, ``selectors.events_visible_to``."""
+    return event.status in PUBLIC_STATUSES or can_see_drafts(user)
 
 
 def can_see_every_attendee(user) -> bool:

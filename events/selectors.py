@@ -11,13 +11,12 @@ from django.utils import timezone
 from . import permissions
 from .models import BERLIN, Event, ProgrammeItem, Registration, SessionSignup, Speaker, Stand
 
-PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
-
 
 def events_visible_to(user) -> QuerySet[Event]:
+    """``permissions.can_see_event`` as a filter, for lists and pages."""
     events = Event.objects.all()
     if not permissions.can_see_drafts(user):
-        events = events.filter(status__in=PUBLIC_STATUSES)
+        events = events.filter(status__in=permissions.PUBLIC_STATUSES)
     return events
 
 
