@@ -28,6 +28,8 @@ from django.utils import timezone, translation
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
+from forum import locking
+
 from . import qr, selectors
 from .models import BERLIN, Event, ProgrammeItem, Registration
 
@@ -157,7 +159,7 @@ def _store(event_id: int, field: str, data: bytes, what: str, started_at: dateti
     """Stores ``data`` as the event's ``field`` under a new name, unless a build that started
     later has already been stored; the replaced file is deleted after commit."""
     with transaction.atomic():
-        event = Event.objects.select_for_update().get(pk=event_id)
+        event = locking.lock_one(Event, event_id)
         built_at_field = f"{field}_built_at"
         current_built_at = getattr(event, built_at_field)
         if current_built_at and current_built_at > started_at:

@@ -1,32 +1,78 @@
-"""Who may see or do what in events/ (PRODUCT.md 4). Views turn a False into a 404 for
-things a user may not see, so drafts do not leak."""
+"""Who may see or do what in events/ (PRODUCT.md 4), one predicate per rule.
+
+The views, the templates (through ``events_tags``), the selectors and the services all ask
+these functions, so a rule changes in one place. Views turn a False into a 404 for things a
+user may not see, so drafts do not leak.
+"""
 
 from __future__ import annotations
 
-from members.permissions import is_organiser, membership_of, organisation_can_act
+from members.permissions import (
+    can_act_for_organisation,
+    is_member_of,
+    is_organiser,
+)
 
-from .models import Event, Registration
+from .models import Event, Registration, Stand
+
+#: Everyone sees these events; the others (drafts) only those who ``can_see_drafts``.
+PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
+
+
+def can_manage_events(user) -> bool:
+    """Organisers run the events: the admin screens, the waiting lists, stand decisions,
+    cancelling an event and the name badges."""
+    return is_organiser(user)
+
+
+def can_see_drafts(user) -> bool:
+    """Events not yet published (with their programme and documents) only organisers see."""
+    return is_organiser(user)
 
 
 def can_see_event(user, event: Event) -> bool:
-    """Published and cancelled events are public; drafts only organisers see."""
-    return event.status != Event.Status.DRAFT or is_organiser(user)
+    """Published and cancelled events are public; drafts only organisers see. Lists and
+    pages apply it as a filter, ``selectors.events_visible_to``."""
+    return event.status in PUBLIC_STATUSES or can_see_drafts(user)
 
 
-def can_register(user, event: Event) -> bool:
-    return event.registration_is_open
+def can_see_every_attendee(user) -> bool:
+    """Organisers see every confirmed attendee; others only those who consented."""
+    return is_organiser(user)
+
+
+def can_see_attendee_list(user, event: Event, registration: Registration | None) -> bool:
+    """Organisers see everyone; a confirmed attendee sees those who consented."""
+    if can_see_every_attendee(user):
+        return True
+    return registration is not None and registration.status == Registration.Status.CONFIRMED
+
+
+def can_change_registration(registration: Registration) -> bool:
+    """The attendee (whoever holds the registration's secret link) may still change or
+    cancel it: it is active and the event is neither over nor cancelled."""
+    event = registration.event
+    return registration.is_active and not event.is_past and not event.is_cancelled
+
+
+def takes_stand_applications(event: Event) -> bool:
+    """Stands are applied for while the event is published and ahead."""
+    return event.is_published and not event.is_past
 
 
 def can_apply_for_stand(user, event: Event) -> bool:
-    """Members of an approved organisation apply for it while the event is published and
-    ahead."""
-    membership = membership_of(user)
-    return (
-        membership is not None
-        and organisation_can_act(membership.organisation)
-        and event.is_published
-        and not event.is_past
-    )
+    """Members of an approved organisation apply for it while the event takes applications."""
+    return can_act_for_organisation(user) and takes_stand_applications(event)
+
+
+def can_withdraw_stand(user, stand: Stand) -> bool:
+    """A member of the stand's organisation, or an organiser."""
+    return can_manage_events(user) or is_member_of(user, stand.organisation)
+
+
+def stand_can_be_withdrawn(stand: Stand) -> bool:
+    """An application (applied or confirmed) can be taken back until the event is over."""
+    return stand.status != Stand.Status.DECLINED and not stand.event.is_past
 
 
 def can_check_in(user) -> bool:
@@ -34,15 +80,6 @@ def can_check_in(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
 
 
-def can_see_attendee_list(user, event: Event, registration: Registration | None) -> bool:
-    """Organisers see everyone; a confirmed attendee sees those who consented."""
-    if is_organiser(user):
-        return True
-    return registration is not None and registration.status == Registration.Status.CONFIRMED
-
-
-def can_manage_registration(user, registration: Registration) -> bool:
-    """The account that registered (or whose address it is); others only with the token."""
-    if user is None or not user.is_authenticated:
-        return False
-    return registration.user_id == user.pk or registration.email == user.email.lower()
+def can_be_checked_in(registration: Registration) -> bool:
+    """Only confirmed registrations are checked in."""
+    return registration.status == Registration.Status.CONFIRMED

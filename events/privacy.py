@@ -4,27 +4,20 @@ Registered from ``EventsConfig.ready()``."""
 
 from __future__ import annotations
 
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forum.privacy import registry
 
-from . import services
-from .models import CalendarFeed, Registration, SessionSignup, Speaker, Stand
+from . import selectors, services
+from .models import CalendarFeed, SessionSignup, Speaker, Stand
 
 SECTION = "events"
-ERASED_NAME = "—"
-
-
-def _registrations_of(user):
-    return Registration.objects.filter(Q(user=user) | Q(email=user.email.lower()))
 
 
 def export_events(user) -> dict:
     """Registrations (with sessions), stand applications and speaker entries; never the
     secret links (registration token, check-in code, calendar feed)."""
-    registrations = _registrations_of(user).select_related("event", "organisation")
+    registrations = selectors.registrations_of(user).select_related("event", "organisation")
     signups = SessionSignup.objects.filter(registration__in=registrations).select_related(
         "item", "registration"
     )
@@ -79,25 +72,9 @@ def export_events(user) -> dict:
 
 
 def erase_events(user) -> None:
-    """Future registrations are cancelled (their seats go to the waiting list); past ones
-    stay for the organisers' attendance figures but lose everything personal."""
-    now = timezone.now()
-    for registration in _registrations_of(user).filter(
-        event__ends_at__gt=now, status__in=Registration.ACTIVE_STATUSES
-    ):
-        services.registration_cancel(registration=registration, actor=user)
-    for registration in _registrations_of(user):
-        registration.user = None
-        registration.name = ERASED_NAME
-        registration.email = f"erased-{registration.pk}@invalid"
-        registration.organisation = None
-        registration.organisation_name = ""
-        registration.dietary_needs = ""
-        registration.accessibility_needs = ""
-        registration.list_consent = False
-        registration.list_consent_at = None
-        registration.save()
-    CalendarFeed.objects.filter(user=user).delete()
+    """Future registrations are cancelled, past ones lose everything personal
+    (``services.registrations_erase``)."""
+    services.registrations_erase(user=user)
 
 
 def register_privacy() -> None:

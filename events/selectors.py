@@ -8,28 +8,88 @@ from collections import OrderedDict
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from members.permissions import is_organiser
-
+from . import permissions
 from .models import BERLIN, Event, ProgrammeItem, Registration, SessionSignup, Speaker, Stand
-
-PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
 
 
 def events_visible_to(user) -> QuerySet[Event]:
+    """``permissions.can_see_event`` as a filter, for lists and pages."""
     events = Event.objects.all()
-    if not is_organiser(user):
-        events = events.filter(status__in=PUBLIC_STATUSES)
+    if not permissions.can_see_drafts(user):
+        events = events.filter(status__in=permissions.PUBLIC_STATUSES)
     return events
+
+
+# --- Seats -----------------------------------------------------------------------------------
+# The one home of seat arithmetic: the registration services (under the event's or the
+# session's row lock), the pages and the templates (the ``seats_left`` filter) all ask here.
+
+
+def _free(capacity: int, taken: int) -> int:
+    return max(capacity - taken, 0)
+
+
+def confirmed_count(event: Event) -> int:
+    """Seats taken: the confirmed registrations (pending and waiting ones hold none)."""
+    return event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+
+
+def with_seats_taken(events: QuerySet[Event]) -> QuerySet[Event]:
+    """The events annotated with ``confirmed``, their seats taken counted as
+    ``confirmed_count`` does, for ``seats_left(event, taken=event.confirmed)``."""
+    return events.annotate(
+        confirmed=Count(
+            "registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)
+        )
+    )
+
+
+def seats_left(event: Event, *, taken: int | None = None) -> int | None:
+    """Free seats, or None when the event has no limit. ``taken`` is the count of confirmed
+    registrations when the caller has it already (the ``confirmed`` annotation of
+    ``event_list`` and ``event_for_page``); otherwise it is counted now."""
+    if event.capacity is None:
+        return None
+    return _free(event.capacity, confirmed_count(event) if taken is None else taken)
+
+
+def _session_seat_taken(prefix: str = "") -> Q:
+    """Which sign-ups hold a session seat: confirmed ones of confirmed registrations (a
+    registration that is not confirmed holds no session seat)."""
+    return Q(
+        **{
+            f"{prefix}status": SessionSignup.Status.CONFIRMED,
+            f"{prefix}registration__status": Registration.Status.CONFIRMED,
+        }
+    )
+
+
+def session_taken_count(item: ProgrammeItem) -> int:
+    return item.signups.filter(_session_seat_taken()).count()
+
+
+def session_seats_left(item: ProgrammeItem) -> int | None:
+    """Free seats of a session with its own sign-up, None when it has no limit."""
+    if item.capacity is None:
+        return None
+    return _free(item.capacity, session_taken_count(item))
+
+
+def active_stand(event: Event, organisation) -> Stand | None:
+    """The organisation's stand application at the event that is not declined (one at most)."""
+    return (
+        Stand.objects.filter(event=event, organisation=organisation)
+        .exclude(status=Stand.Status.DECLINED)
+        .select_related("event")
+        .first()
+    )
 
 
 def event_list(user) -> tuple[list[Event], list[Event]]:
     """Upcoming (soonest first) and past (latest first) events, with seats taken."""
     now = timezone.now()
     events = list(
-        events_visible_to(user)
-        .select_related("host")
-        .annotate(confirmed=Count("registrations", filter=Q(registrations__status="confirmed")))
-        .order_by("starts_at", "pk")
+        with_seats_taken(events_visible_to(user).select_related("host")).order_by("starts_at", "pk")
     )
     upcoming = [event for event in events if event.ends_at > now]
     past = [event for event in events if event.ends_at <= now][::-1]
@@ -39,9 +99,7 @@ def event_list(user) -> tuple[list[Event], list[Event]]:
 def event_for_page(slug: str, user) -> Event:
     """Raises Event.DoesNotExist for drafts a user may not see."""
     return (
-        events_visible_to(user)
-        .select_related("host")
-        .annotate(confirmed=Count("registrations", filter=Q(registrations__status="confirmed")))
+        with_seats_taken(events_visible_to(user).select_related("host"))
         # The page links the exhibitors only when there are some (issue 11).
         .annotate(
             has_exhibitors=Exists(Stand.objects.filter(event=OuterRef("pk"), status="confirmed"))
@@ -64,15 +122,7 @@ def programme(event: Event) -> list[ProgrammeItem]:
     return list(
         _items_queryset()
         .filter(event=event)
-        .annotate(
-            taken=Count(
-                "signups",
-                filter=Q(
-                    signups__status=SessionSignup.Status.CONFIRMED,
-                    signups__registration__status=Registration.Status.CONFIRMED,
-                ),
-            )
-        )
+        .annotate(taken=Count("signups", filter=_session_seat_taken("signups__")))
         .order_by("starts_at", "room__name", "title", "pk")
     )
 
@@ -103,15 +153,16 @@ def signup_sessions(event: Event) -> QuerySet[ProgrammeItem]:
     return event.items.filter(capacity__isnull=False).order_by("starts_at", "title", "pk")
 
 
+def registrations_of(user) -> QuerySet[Registration]:
+    """A person's registrations: those of their account and those made with their address
+    (as a guest, before they had an account)."""
+    return Registration.objects.filter(Q(user=user) | Q(email=user.email.lower()))
+
+
 def registration_of(user, event: Event) -> Registration | None:
     if user is None or not user.is_authenticated:
         return None
-    return (
-        Registration.objects.filter(event=event)
-        .filter(Q(user=user) | Q(email=user.email.lower()))
-        .order_by("-created_at")
-        .first()
-    )
+    return registrations_of(user).filter(event=event).order_by("-created_at").first()
 
 
 def attendees(event: Event, user) -> QuerySet[Registration]:
@@ -119,14 +170,14 @@ def attendees(event: Event, user) -> QuerySet[Registration]:
     registrations = Registration.objects.filter(
         event=event, status=Registration.Status.CONFIRMED
     ).select_related("organisation")
-    if not is_organiser(user):
+    if not permissions.can_see_every_attendee(user):
         registrations = registrations.filter(list_consent=True)
     return registrations.order_by("name", "pk")
 
 
 def my_registrations(user) -> QuerySet[Registration]:
     return (
-        Registration.objects.filter(Q(user=user) | Q(email=user.email.lower()))
+        registrations_of(user)
         .select_related("event", "organisation")
         .prefetch_related(
             Prefetch(
@@ -137,6 +188,24 @@ def my_registrations(user) -> QuerySet[Registration]:
             )
         )
         .order_by("-event__starts_at", "pk")
+    )
+
+
+def feed_registrations(user) -> QuerySet[Registration]:
+    """The person's registrations for their calendar feed, with confirmed sessions, rooms
+    and speakers."""
+    sessions = SessionSignup.objects.filter(status=SessionSignup.Status.CONFIRMED).select_related(
+        "item", "item__room"
+    )
+    speakers = Speaker.objects.select_related("organisation").order_by("name")
+    return (
+        registrations_of(user)
+        .select_related("event")
+        .prefetch_related(
+            Prefetch("session_signups", queryset=sessions),
+            Prefetch("session_signups__item__speakers", queryset=speakers),
+        )
+        .order_by("event__starts_at", "pk")
     )
 
 
@@ -152,6 +221,18 @@ def registration_by_token(token: str) -> Registration:
         )
         .get(token=token)
     )
+
+
+def checkin_counts(event: Event) -> dict:
+    """``{"confirmed": …, "arrived": …}`` for the check-in page. One query."""
+    return event.registrations.filter(status=Registration.Status.CONFIRMED).aggregate(
+        confirmed=Count("pk"), arrived=Count("pk", filter=Q(checked_in_at__isnull=False))
+    )
+
+
+def has_waiting_list(event: Event) -> bool:
+    """Someone is waiting for a seat (a cancelled seat goes to them at once)."""
+    return event.registrations.filter(status=Registration.Status.WAITLISTED).exists()
 
 
 def checkin_search(event: Event, q: str, *, limit: int = 50) -> QuerySet[Registration]:

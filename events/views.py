@@ -1,13 +1,13 @@
 """Thin views of events: parse, check permission (404 for what a user may not see), call a
-selector or a service, render. Invalid forms answer 400 with the user's input kept."""
+selector, or a service through ``forum.shortcuts.run_service``, render. Invalid forms answer
+400 with the user's input kept."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -19,12 +19,12 @@ from django.views.decorators.http import require_http_methods
 
 from forum import throttle
 from forum.notifications.services import notification_mark_read_for
-from forum.shortcuts import add_errors, render_page
+from forum.shortcuts import confirmed, render_page, run_service
 from members.permissions import membership_of
 
 from . import permissions, selectors, services
 from .forms import CheckinSearchForm, GuestRegistrationForm, RegistrationChoicesForm, StandForm
-from .models import CalendarFeed, Event, ProgrammeItem, Registration, SessionSignup, Stand
+from .models import CalendarFeed, Event, ProgrammeItem, Registration, SessionSignup
 
 
 def _event(request, slug) -> Event:
@@ -72,9 +72,7 @@ def event_detail(request, slug):
             "event": event,
             "days": selectors.programme_by_day(items),
             "registration": registration,
-            "seats_left": None
-            if event.capacity is None
-            else max(event.capacity - event.confirmed, 0),
+            "seats_left": selectors.seats_left(event, taken=event.confirmed),
             "registration_state": event.registration_state(),
             "can_see_attendees": permissions.can_see_attendee_list(
                 request.user, event, registration
@@ -147,7 +145,7 @@ def register(request, slug):
         "registration_state": state,
         "is_member": is_member,
         "membership": getattr(user, "_membership_cache", None) if is_member else None,
-        "seats_left": None if event.capacity is None else max(event.capacity - event.confirmed, 0),
+        "seats_left": selectors.seats_left(event, taken=event.confirmed),
     }
     if form.is_bound and form.is_valid():
         extra = {}
@@ -169,19 +167,20 @@ def register(request, slug):
                 "email": email,
                 "organisation_name": form.cleaned_data["organisation_name"],
             }
-        try:
-            registration, _created = services.registration_create(
-                event=event,
-                actor=user if is_member else None,
-                language=get_language(),
-                **extra,
-                **form.choices(),
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        ok, result = run_service(
+            request,
+            services.registration_create,
+            form=form,
+            success=(lambda result: _status_message(result[0])) if is_member else None,
+            event=event,
+            actor=user if is_member else None,
+            language=get_language(),
+            **extra,
+            **form.choices(),
+        )
+        if ok:
+            registration, _created = result
             if is_member:
-                messages.success(request, _status_message(registration))
                 return redirect(registration.get_absolute_url())
             # The same page whatever the address: whether it was new, pending or already
             # registered only its owner learns, from the mail.
@@ -242,11 +241,6 @@ def guest_confirm(request, token):
     return redirect(registration.get_absolute_url())
 
 
-def _can_cancel(registration: Registration) -> bool:
-    event = registration.event
-    return registration.is_active and not event.is_past and not event.is_cancelled
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def registration_cancel(request, token):
     """Cancelling asks first, on a page of its own that says what happens to the seat: a
@@ -256,13 +250,18 @@ def registration_cancel(request, token):
     registration = _registration(token)
     from_mine = request.GET.get("from") == "mine" and request.user.is_authenticated
     done_url = reverse("events:my_registrations") if from_mine else registration.get_absolute_url()
-    if not _can_cancel(registration):
+    if not permissions.can_change_registration(registration):
         return redirect(registration.get_absolute_url())
     if request.method == "POST":
-        if request.POST.get("confirm") != "yes":
+        if not confirmed(request):
             return redirect(request.get_full_path())
-        services.registration_cancel(registration=registration, actor=request.user)
-        messages.success(request, _("Your registration is cancelled."))
+        run_service(
+            request,
+            services.registration_cancel,
+            success=_("Your registration is cancelled."),
+            registration=registration,
+            actor=request.user,
+        )
         return redirect(done_url)
     event = registration.event
     return render_page(
@@ -277,7 +276,7 @@ def registration_cancel(request, token):
                 for signup in registration.session_signups.all()
                 if signup.status == SessionSignup.Status.CONFIRMED
             ],
-            "waiting": event.registrations.filter(status=Registration.Status.WAITLISTED).exists(),
+            "waiting": selectors.has_waiting_list(event),
         },
     )
 
@@ -289,9 +288,8 @@ def registration_manage(request, token):
     notification_mark_read_for(actor=request.user, obj=registration)
     event = registration.event
     sessions = list(selectors.signup_sessions(event))
-    editable = registration.is_active and not event.is_cancelled and not event.is_past
     form = None
-    if editable:
+    if permissions.can_change_registration(registration):
         chosen = [
             signup.item_id
             for signup in registration.session_signups.all()
@@ -315,14 +313,16 @@ def registration_manage(request, token):
             return redirect("events:registration_cancel", token=registration.token)
         if action == "update" and form is not None:
             if form.is_valid():
-                try:
-                    services.registration_update(
-                        registration=registration, actor=request.user, **form.choices()
-                    )
-                except ValidationError as exc:
-                    add_errors(form, exc)
-                else:
-                    messages.success(request, _("Your changes are saved."))
+                ok, _updated = run_service(
+                    request,
+                    services.registration_update,
+                    form=form,
+                    success=_("Your changes are saved."),
+                    registration=registration,
+                    actor=request.user,
+                    **form.choices(),
+                )
+                if ok:
                     return redirect(registration.get_absolute_url())
         elif action not in ("cancel", "update"):
             return render_page(
@@ -356,10 +356,14 @@ def registration_manage(request, token):
 def my_registrations(request):
     if request.method == "POST" and request.POST.get("action") in ("feed", "renew"):
         if request.POST["action"] == "renew":
-            services.calendar_feed_renew(user=request.user)
-            messages.success(request, _("Your calendar has a new address; the old one is void."))
+            run_service(
+                request,
+                services.calendar_feed_renew,
+                success=_("Your calendar has a new address; the old one is void."),
+                user=request.user,
+            )
         else:
-            services.calendar_feed_for(user=request.user)
+            run_service(request, services.calendar_feed_for, user=request.user)
         return redirect("events:my_registrations")
     if request.method == "POST":
         raise Http404
@@ -396,26 +400,23 @@ def stand_apply(request, slug):
     membership = membership_of(request.user)
     if membership is None:
         raise Http404
-    existing = (
-        Stand.objects.filter(event=event, organisation=membership.organisation)
-        .exclude(status=Stand.Status.DECLINED)
-        .first()
-    )
+    existing = selectors.active_stand(event, membership.organisation)
     form = None
     if existing is None and permissions.can_apply_for_stand(request.user, event):
         form = StandForm(request.POST if request.method == "POST" else None)
         if form.is_bound and form.is_valid():
-            try:
-                services.stand_apply(event=event, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_errors(form, exc)
-            except PermissionDenied as exc:
-                raise Http404 from exc
-            else:
-                messages.success(
-                    request,
-                    _("Thank you. The organisers will tell you by email when they have decided."),
-                )
+            ok, _stand = run_service(
+                request,
+                services.stand_apply,
+                form=form,
+                success=_(
+                    "Thank you. The organisers will tell you by email when they have decided."
+                ),
+                event=event,
+                actor=request.user,
+                **form.cleaned_data,
+            )
+            if ok:
                 return redirect("events:stand_apply", slug=event.slug)
     elif request.method == "POST":
         return render_page(
@@ -448,11 +449,7 @@ def _active_stand(request, slug):
     membership = membership_of(request.user)
     if membership is None:
         raise Http404
-    stand = (
-        Stand.objects.filter(event=event, organisation=membership.organisation)
-        .exclude(status=Stand.Status.DECLINED)
-        .first()
-    )
+    stand = selectors.active_stand(event, membership.organisation)
     if stand is None:
         raise Http404
     return event, stand
@@ -465,19 +462,18 @@ def stand_withdraw(request, slug):
         return redirect_to_login(request.get_full_path())
     event, stand = _active_stand(request, slug)
     back = reverse("events:stand_apply", kwargs={"slug": event.slug})
-    if event.is_past:
+    if not permissions.stand_can_be_withdrawn(stand):
         return redirect(back)
     if request.method == "POST":
-        if request.POST.get("confirm") != "yes":
+        if not confirmed(request):
             return redirect(request.get_full_path())
-        try:
-            services.stand_withdraw(stand=stand, actor=request.user)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Your stand application has been withdrawn."))
+        run_service(
+            request,
+            services.stand_withdraw,
+            success=_("Your stand application has been withdrawn."),
+            stand=stand,
+            actor=request.user,
+        )
         return redirect(back)
     return render_page(
         request,
@@ -506,9 +502,7 @@ def checkin(request, slug):
     form = CheckinSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
     results = list(selectors.checkin_search(event, q)) if q else []
-    counts = event.registrations.filter(status=Registration.Status.CONFIRMED).aggregate(
-        confirmed=Count("pk"), arrived=Count("pk", filter=Q(checked_in_at__isnull=False))
-    )
+    counts = selectors.checkin_counts(event)
     return render_page(
         request,
         "events/checkin.html",
@@ -517,13 +511,12 @@ def checkin(request, slug):
 
 
 def _check_in(request, registration: Registration) -> None:
-    try:
-        registration, now = services.registration_check_in(
-            registration=registration, actor=request.user
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    ok, result = run_service(
+        request, services.registration_check_in, registration=registration, actor=request.user
+    )
+    if not ok:
         return
+    registration, now = result
     if now:
         messages.success(request, _("%(name)s is checked in.") % {"name": registration.name})
     else:

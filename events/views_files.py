@@ -10,14 +10,11 @@ visitors who are not logged in go to the login page first.
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.views.decorators.http import require_safe
 
-from members.permissions import is_organiser
-
-from . import calendars, pdf, selectors
-from .models import CalendarFeed, Event, ProgrammeItem, Registration, SessionSignup, Speaker
+from . import calendars, pdf, permissions, selectors
+from .models import CalendarFeed, Event, ProgrammeItem
 
 
 def _event(request, slug: str) -> Event:
@@ -60,7 +57,7 @@ def programme_pdf(request, slug):
 def badges_pdf(request, slug):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not is_organiser(request.user):
+    if not permissions.can_manage_events(request.user):
         raise Http404
     event = _event(request, slug)
     if not _stored(event.badges_pdf):
@@ -86,26 +83,10 @@ def item_calendar(request, slug, pk):
     return _calendar_response(calendars.item_calendar(item), f"{event.slug}-{item.pk}.ics")
 
 
-def _feed_registrations(user):
-    sessions = SessionSignup.objects.filter(status=SessionSignup.Status.CONFIRMED).select_related(
-        "item", "item__room"
-    )
-    speakers = Speaker.objects.select_related("organisation").order_by("name")
-    return (
-        Registration.objects.filter(Q(user=user) | Q(email=user.email.lower()))
-        .select_related("event")
-        .prefetch_related(
-            Prefetch("session_signups", queryset=sessions),
-            Prefetch("session_signups__item__speakers", queryset=speakers),
-        )
-        .order_by("event__starts_at", "pk")
-    )
-
-
 @require_safe
 def feed(request, token):
     feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
     if feed is None or not feed.user.is_active:
         raise Http404
-    data = calendars.personal_feed(_feed_registrations(feed.user))
+    data = calendars.personal_feed(selectors.feed_registrations(feed.user))
     return _calendar_response(data, "events.ics", private=True)

@@ -1,8 +1,11 @@
-"""Dates of events and programme items in Europe/Berlin, formatted for the active language."""
+"""``{% load events_tags %}``: dates of events and programme items in Europe/Berlin,
+formatted for the active language, and the rules of events/ that templates need (each one
+asks events.permissions or events.selectors, the rule's one home)."""
 
 from django import template
 from django.utils import formats, timezone
 
+from .. import permissions, selectors
 from ..models import BERLIN
 
 register = template.Library()
@@ -39,3 +42,33 @@ def time_range(item) -> str:
 @register.filter
 def day_label(day) -> str:
     return _day(day, "l")
+
+
+# --- Rules ---------------------------------------------------------------------------------
+
+
+@register.filter
+def seats_left(event):
+    """Free seats (None without a limit) of an event from ``selectors.event_list`` or
+    ``event_for_page``, which carry the seats taken; ``{% if event|seats_left == 0 %}``."""
+    return selectors.seats_left(event, taken=getattr(event, "confirmed", None))
+
+
+@register.filter
+def can_see_every_attendee(user) -> bool:
+    return permissions.can_see_every_attendee(user)
+
+
+@register.filter
+def can_change_registration(registration) -> bool:
+    return permissions.can_change_registration(registration)
+
+
+@register.filter
+def stand_can_be_withdrawn(stand) -> bool:
+    return permissions.stand_can_be_withdrawn(stand)
+
+
+@register.filter
+def can_be_checked_in(registration) -> bool:
+    return permissions.can_be_checked_in(registration)

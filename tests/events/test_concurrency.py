@@ -7,8 +7,9 @@ import threading
 import pytest
 from django.db import connection
 
-from events import services
+from events import selectors, services
 from events.models import Registration, SessionSignup
+from forum import locking
 from tests.factories import EventFactory, ProgrammeItemFactory, UserFactory
 
 race = pytest.mark.django_db(transaction=True)
@@ -76,7 +77,7 @@ def test_race_canary_without_the_lock_overbooks(monkeypatch):
     event = EventFactory(capacity=SEATS)
     users = UserFactory.create_batch(CLIENTS // 2)
     barrier = threading.Barrier(len(users))
-    original = services.confirmed_count
+    original = selectors.confirmed_count
 
     def count_then_meet(ev):
         seen = original(ev)
@@ -84,8 +85,8 @@ def test_race_canary_without_the_lock_overbooks(monkeypatch):
             barrier.wait(timeout=3)
         return seen
 
-    monkeypatch.setattr(services, "LOCK_SEATS", False)
-    monkeypatch.setattr(services, "confirmed_count", count_then_meet)
+    monkeypatch.setattr(locking, "ENABLED", False)
+    monkeypatch.setattr(selectors, "confirmed_count", count_then_meet)
 
     errors = _register_all(event, users)
 
@@ -101,7 +102,7 @@ def test_race_with_the_lock_and_the_same_barrier_stays_within_capacity(monkeypat
     event = EventFactory(capacity=2)
     users = UserFactory.create_batch(6)
     barrier = threading.Barrier(len(users))
-    original = services.confirmed_count
+    original = selectors.confirmed_count
 
     def count_then_meet(ev):
         seen = original(ev)
@@ -109,7 +110,7 @@ def test_race_with_the_lock_and_the_same_barrier_stays_within_capacity(monkeypat
             barrier.wait(timeout=0.5)
         return seen
 
-    monkeypatch.setattr(services, "confirmed_count", count_then_meet)
+    monkeypatch.setattr(selectors, "confirmed_count", count_then_meet)
 
     errors = _register_all(event, users)
 

@@ -13,12 +13,12 @@ from tests.factories import (
     RegistrationFactory,
     StandFactory,
 )
+from tests.matrix import ANY, LOGIN, MATRIX_ARGS, cases, check, url_names
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["visitor", "other_member", "member", "host_admin", "organiser"]
-LOGIN = "login"
-ANY = "any"  # served by the documents helper's views; checked in its own tests
+# ANY: served by the documents helper's views; checked in its own tests.
 
 # name, method, args, expected per role; "member" is a confirmed attendee of the event.
 MATRIX = [
@@ -95,36 +95,15 @@ def world(host, host_admin, member, other_member, organiser_user):
     }
 
 
-@pytest.mark.parametrize(
-    ("name", "method", "args", "role", "expected"),
-    [
-        pytest.param(name, method, args, role, expected, id=f"{name}{i}-{role}")
-        for i, (name, method, args, expectations) in enumerate(MATRIX)
-        for role, expected in zip(ROLES, expectations, strict=True)
-        if expected != ANY
-    ],
-)
-def test_permission_matrix(client, world, name, method, args, role, expected):
-    user = world["users"][role]
-    if user is not None:
-        client.force_login(user)
-    url = reverse(f"events:{name}", args=args(world))
-
-    response = getattr(client, method)(url)
-
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("account_login"))
-    else:
-        assert response.status_code == expected
-        if expected == 302:
-            assert not response["Location"].startswith(reverse("account_login"))
+@pytest.mark.parametrize(MATRIX_ARGS, cases(MATRIX, ROLES))
+def test_permission_matrix(client, world, name, method, args, role, expected, data):
+    check(client, world, "events", name, method, args, role, expected, data)
 
 
 def test_permission_matrix_covers_every_events_url():
     from events.urls import urlpatterns
 
-    assert {pattern.name for pattern in urlpatterns} == {row[0] for row in MATRIX}
+    assert url_names(urlpatterns) == {row[0] for row in MATRIX}
 
 
 @pytest.mark.parametrize("role", ["visitor", "other_member", "member", "host_admin"])
@@ -179,3 +158,39 @@ def test_can_check_in_staff_only(member, organiser_user):
     assert permissions.can_check_in(organiser_user)
     assert not permissions.can_check_in(member)
     assert not permissions.can_check_in(AnonymousUser())
+
+
+def test_can_change_registration_only_active_and_ahead(world):
+    assert permissions.can_change_registration(world["attendee"])
+    assert not permissions.can_change_registration(world["cancelled"])
+    past = RegistrationFactory(event=EventFactory(past=True))
+    assert not permissions.can_change_registration(past)
+    called_off = RegistrationFactory(event=EventFactory(cancelled=True))
+    assert not permissions.can_change_registration(called_off)
+
+
+def test_stand_rules(world, member, other_member, organiser_user):
+    own = world["own_stand"]
+    assert permissions.can_withdraw_stand(other_member, own)
+    assert permissions.can_withdraw_stand(organiser_user, own)
+    assert not permissions.can_withdraw_stand(member, own)
+    assert permissions.stand_can_be_withdrawn(own)
+    assert not permissions.stand_can_be_withdrawn(StandFactory(status="declined"))
+    assert not permissions.stand_can_be_withdrawn(StandFactory(event=EventFactory(past=True)))
+    assert permissions.takes_stand_applications(world["event"])
+    assert not permissions.takes_stand_applications(world["draft"])
+
+
+def test_can_be_checked_in_only_confirmed(world):
+    assert permissions.can_be_checked_in(world["attendee"])
+    assert not permissions.can_be_checked_in(world["guest"])
+    assert not permissions.can_be_checked_in(world["cancelled"])
+
+
+def test_drafts_and_every_attendee_only_for_organisers(member, organiser_user):
+    assert permissions.can_see_drafts(organiser_user)
+    assert not permissions.can_see_drafts(member)
+    assert permissions.can_see_every_attendee(organiser_user)
+    assert not permissions.can_see_every_attendee(member)
+    assert permissions.can_manage_events(organiser_user)
+    assert not permissions.can_manage_events(None)

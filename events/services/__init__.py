@@ -1,0 +1,74 @@
+"""Every state change of events/: registrations, seats, waiting lists, session sign-ups,
+stands, check-in, the event and its programme, calendar feeds. Views, the admin, tasks and
+signals change events only through these functions.
+
+Split by subject and re-exported here, so ``from events import services`` and
+``services.registration_create(...)`` work as before:
+
+- ``seats``: taking seats and the waiting lists of events and sessions (under row locks);
+- ``registrations``: registering, guest confirmation, changes, cancelling, promotion,
+  check-in, organisers' corrections;
+- ``programme``: the event itself (saving, cancelling, capacity), items, rooms, speakers;
+- ``stands``: applications, decisions, withdrawal;
+- ``feeds``: the personal calendar feed.
+"""
+
+from ..selectors import seats_left
+from .feeds import calendar_feed_delete, calendar_feed_for, calendar_feed_renew
+from .programme import (
+    event_cancel,
+    event_capacity_changed,
+    event_delete,
+    event_save,
+    item_capacity_changed,
+    programme_item_delete,
+    programme_item_save,
+    room_delete,
+    room_save,
+    speaker_delete,
+    speaker_save,
+)
+from .registrations import (
+    guest_confirm,
+    registration_cancel,
+    registration_check_in,
+    registration_create,
+    registration_delete,
+    registration_save,
+    registration_update,
+    registrations_erase,
+    registrations_promote,
+)
+from .stands import stand_apply, stand_decide, stand_delete, stand_save, stand_withdraw
+
+__all__ = [
+    "calendar_feed_delete",
+    "calendar_feed_for",
+    "calendar_feed_renew",
+    "event_cancel",
+    "event_capacity_changed",
+    "event_delete",
+    "event_save",
+    "guest_confirm",
+    "item_capacity_changed",
+    "programme_item_delete",
+    "programme_item_save",
+    "registration_cancel",
+    "registration_check_in",
+    "registration_create",
+    "registration_delete",
+    "registration_save",
+    "registration_update",
+    "registrations_erase",
+    "registrations_promote",
+    "room_delete",
+    "room_save",
+    "seats_left",
+    "speaker_delete",
+    "speaker_save",
+    "stand_apply",
+    "stand_decide",
+    "stand_delete",
+    "stand_save",
+    "stand_withdraw",
+]

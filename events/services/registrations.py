@@ -1,0 +1,362 @@
+"""Registering for an event and what follows: guest confirmation, changes, cancelling,
+promotion from the waiting list, check-in, and the organisers' corrections in the admin.
+Notifications are recorded inside the same transaction (the outbox of forum.notifications),
+so a rolled-back change sends nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from forum import locking
+from forum.i18n import language_code
+from members.permissions import membership_of
+
+from .. import notifications, permissions, selectors
+from ..models import CalendarFeed, Event, ProgrammeItem, Registration, SessionSignup
+from . import seats
+
+Status = Registration.Status
+
+
+def _check_open(event: Event) -> None:
+    state = event.registration_state()
+    messages = {
+        "draft": _("This event is not published."),
+        "cancelled": _("This event has been cancelled."),
+        "past": _("This event has already started."),
+        "not_yet": _("Registration has not opened yet."),
+        "closed": _("Registration is closed."),
+    }
+    if state != "open":
+        raise ValidationError(messages[state], code=state)
+
+
+def _clean_days(event: Event, days: Iterable[date] | None) -> list[date]:
+    days = sorted(set(days or []))
+    if not event.is_multi_day:
+        return []
+    valid = set(event.days())
+    if any(day not in valid for day in days):
+        raise ValidationError({"days": _("Choose days on which the event takes place.")})
+    return [] if set(days) == valid else days
+
+
+def _clean_sessions(event: Event, sessions: Iterable[ProgrammeItem] | None) -> list[int]:
+    ids = sorted({item.pk for item in sessions or []})
+    if not ids:
+        return []
+    valid = set(event.items.filter(pk__in=ids, capacity__isnull=False).values_list("pk", flat=True))
+    if set(ids) - valid:
+        raise ValidationError({"sessions": _("Choose sessions of this event.")})
+    return ids
+
+
+def _set_list_consent(registration: Registration, consent: bool, now) -> None:
+    """A change of the consent to appear in the attendee list is dated (or the date
+    cleared), so the record shows when it was given."""
+    if bool(consent) != registration.list_consent:
+        registration.list_consent = bool(consent)
+        registration.list_consent_at = now if consent else None
+
+
+def _announce(registration: Registration) -> None:
+    if registration.status == Status.CONFIRMED:
+        notifications.registration_confirmed(registration)
+    elif registration.status == Status.WAITLISTED:
+        notifications.registration_waitlisted(registration)
+    elif registration.status == Status.PENDING:
+        notifications.guest_confirmation_requested(registration)
+
+
+# --- Registering -----------------------------------------------------------------------------
+
+
+def registration_create(
+    *,
+    event: Event,
+    actor,
+    name: str = "",
+    email: str = "",
+    organisation_name: str = "",
+    days: Iterable[date] | None = None,
+    sessions: Iterable[ProgrammeItem] | None = None,
+    dietary_needs: str = "",
+    accessibility_needs: str = "",
+    list_consent: bool = False,
+    language: str | None = None,
+) -> tuple[Registration, bool]:
+    """Registers a member at once (name, email and organisation from the account) or a guest
+    as pending until they confirm their address. Returns ``(registration, created)``.
+
+    The same address never gets a second registration: an active one is returned unchanged,
+    a cancelled one is re-opened. A guest form never tells whether an address is registered
+    (anyone could test who attends); the mail to the address tells its owner what is true:
+    a pending registration gets its confirmation link again, a confirmed or waiting one the
+    "you are already registered" mail with the link to it, in ``language``.
+    """
+    is_member = actor is not None and actor.is_authenticated
+    if is_member:
+        membership = membership_of(actor)
+        email = actor.email
+        name = actor.get_full_name() or actor.email
+        organisation = membership.organisation if membership else None
+        organisation_name = "" if organisation else organisation_name
+    else:
+        organisation = None
+    email = (email or "").strip().lower()
+    if not email:
+        raise ValidationError({"email": _("Enter your email address.")})
+    now = timezone.now()
+    with transaction.atomic():
+        event = seats.locked_event(event.pk)
+        _check_open(event)
+        days = _clean_days(event, days)
+        item_ids = _clean_sessions(event, sessions)
+        registration = Registration.objects.filter(event=event, email=email).first()
+        if registration is not None and registration.is_active:
+            if is_member and registration.user_id is None:
+                registration.user = actor
+                registration.save(update_fields=["user"])
+            if registration.status == Status.PENDING:
+                if is_member:
+                    seats.take_seat(event, registration, now)
+                    registration.save()
+                    seats.allocate_sessions(registration, now)
+                    _announce(registration)
+                else:
+                    notifications.guest_confirmation_requested(registration)
+            elif not is_member:
+                notifications.already_registered(registration, language=language_code(language))
+            return registration, False
+        created = registration is None
+        if created:
+            registration = Registration(event=event, email=email)
+        registration.user = actor if is_member else None
+        registration.name = name.strip()
+        registration.organisation = organisation
+        registration.organisation_name = organisation_name.strip()
+        registration.days = days
+        registration.dietary_needs = dietary_needs.strip()
+        registration.accessibility_needs = accessibility_needs.strip()
+        registration.list_consent = bool(list_consent)
+        registration.list_consent_at = now if list_consent else None
+        registration.language = language_code(language)
+        registration.cancelled_at = None
+        registration.confirmed_at = None
+        registration.waitlisted_at = None
+        registration.checked_in_at = None
+        if is_member:
+            seats.take_seat(event, registration, now)
+        else:
+            registration.status = Status.PENDING
+        registration.full_clean(exclude=["event", "user", "organisation"], validate_unique=False)
+        try:
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError as exc:  # only without the lock: someone took the address
+            raise ValidationError(
+                {"email": _("This address is already registered for this event.")}
+            ) from exc
+        seats.set_sessions(registration, item_ids, now)
+        if registration.status == Status.CONFIRMED:
+            seats.allocate_sessions(registration, now)
+        _announce(registration)
+        return registration, True
+
+
+def guest_confirm(*, registration: Registration) -> tuple[Registration, bool]:
+    """The guest opened the emailed link: the address is theirs, so the registration now
+    takes a seat or a place on the waiting list. Opening it again changes nothing.
+    Returns ``(registration, changed)``."""
+    now = timezone.now()
+    with transaction.atomic():
+        event = seats.locked_event(registration.event_id)
+        registration = locking.lock_one(Registration, registration.pk)
+        registration.event = event
+        if registration.status != Status.PENDING:
+            return registration, False
+        if event.is_cancelled:
+            raise ValidationError(_("This event has been cancelled."), code="cancelled")
+        if event.starts_at <= now:
+            raise ValidationError(_("This event has already started."), code="past")
+        seats.take_seat(event, registration, now)
+        registration.save(update_fields=["status", "confirmed_at", "waitlisted_at"])
+        if registration.status == Status.CONFIRMED:
+            seats.allocate_sessions(registration, now)
+        _announce(registration)
+        return registration, True
+
+
+def registration_update(
+    *,
+    registration: Registration,
+    actor,
+    days: Iterable[date] | None = None,
+    sessions: Iterable[ProgrammeItem] | None = None,
+    dietary_needs: str = "",
+    accessibility_needs: str = "",
+    list_consent: bool = False,
+) -> Registration:
+    """Changes the attendee's choices; session seats given up go to the next person."""
+    now = timezone.now()
+    with transaction.atomic():
+        event = seats.locked_event(registration.event_id)
+        registration = locking.lock_one(Registration, registration.pk)
+        if not registration.is_active:
+            raise ValidationError(_("This registration has been cancelled."))
+        if event.is_cancelled or event.starts_at <= now:
+            raise ValidationError(_("This registration can no longer be changed."))
+        registration.days = _clean_days(event, days)
+        item_ids = _clean_sessions(event, sessions)
+        registration.dietary_needs = dietary_needs.strip()
+        registration.accessibility_needs = accessibility_needs.strip()
+        _set_list_consent(registration, list_consent, now)
+        registration.full_clean(exclude=["event", "user", "organisation"], validate_unique=False)
+        registration.save()
+        before = set(
+            registration.session_signups.filter(status=SessionSignup.Status.CONFIRMED).values_list(
+                "pk", flat=True
+            )
+        )
+        seats.set_sessions(registration, item_ids, now)
+        if registration.status == Status.CONFIRMED:
+            for signup in seats.allocate_sessions(registration, now):
+                if signup.pk not in before:
+                    notifications.session_signup_changed(signup)
+        return registration
+
+
+def registration_cancel(*, registration: Registration, actor=None) -> Registration:
+    """Cancels the registration and its session seats; a freed seat goes to the first person
+    on the waiting list at once. Cancelling twice is harmless."""
+    now = timezone.now()
+    with transaction.atomic():
+        event = seats.locked_event(registration.event_id)
+        registration = locking.lock_one(Registration, registration.pk)
+        if registration.status == Status.CANCELLED:
+            return registration
+        held_seat = registration.status == Status.CONFIRMED
+        registration.status = Status.CANCELLED
+        registration.cancelled_at = now
+        registration.save(update_fields=["status", "cancelled_at"])
+        freed_items = list(
+            registration.session_signups.filter(status=SessionSignup.Status.CONFIRMED).values_list(
+                "item_id", flat=True
+            )
+        )
+        registration.session_signups.exclude(status=SessionSignup.Status.CANCELLED).update(
+            status=SessionSignup.Status.CANCELLED
+        )
+        notifications.registration_cancelled(registration)
+        if held_seat and not event.is_cancelled:
+            for item_id in freed_items:
+                seats.promote_session(item_id)
+            seats.promote(event, now)
+        return registration
+
+
+def registrations_promote(*, event: Event, actor, registrations=None) -> list[Registration]:
+    """Fills free seats from the waiting list (e.g. after the capacity was raised).
+
+    With ``registrations`` only those waiting people are promoted, in waiting-list order,
+    and only as far as seats are free: the capacity is never exceeded."""
+    if actor is not None and not permissions.can_manage_events(actor):
+        raise PermissionDenied
+    now = timezone.now()
+    with transaction.atomic():
+        event = seats.locked_event(event.pk)
+        if event.is_cancelled:
+            return []
+        return seats.promote(event, now, only=registrations)
+
+
+def registration_check_in(*, registration: Registration, actor) -> tuple[Registration, bool]:
+    """Records the arrival. Checking in twice is harmless: the first time stays.
+    Returns ``(registration, checked_in_now)``."""
+    if not permissions.can_check_in(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        registration = locking.lock_one(Registration, registration.pk)
+        if registration.checked_in_at is not None:
+            return registration, False
+        if not permissions.can_be_checked_in(registration):
+            raise ValidationError(_("Only confirmed registrations can be checked in."))
+        registration.checked_in_at = timezone.now()
+        registration.save(update_fields=["checked_in_at"])
+        return registration, True
+
+
+# --- Organisers' corrections in the admin ----------------------------------------------------
+
+#: What an organiser may correct; the state (status, its times, check-in) changes only
+#: through the services above, so seats and emails stay right.
+CORRECTABLE_FIELDS = [
+    "name",
+    "email",
+    "organisation",
+    "organisation_name",
+    "days",
+    "dietary_needs",
+    "accessibility_needs",
+    "list_consent",
+    "list_consent_at",
+    "language",
+]
+
+
+def registration_save(*, registration: Registration, actor) -> Registration:
+    """Saves an organiser's correction of a registration's details (the admin form). Only
+    ``CORRECTABLE_FIELDS`` are written; a changed attendee-list consent is dated as the
+    attendee's own change is."""
+    if not permissions.can_manage_events(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        stored = locking.lock_one(Registration, registration.pk)
+        registration.email = (registration.email or "").strip().lower()
+        consent = registration.list_consent
+        registration.list_consent = stored.list_consent
+        _set_list_consent(registration, consent, timezone.now())
+        registration.full_clean()
+        registration.save(update_fields=CORRECTABLE_FIELDS)
+        return registration
+
+
+ERASED_NAME = "—"
+
+
+def registrations_erase(*, user) -> None:
+    """A person's account is deleted (forum.privacy): their future registrations are
+    cancelled (the seats go to the waiting list); past ones stay for the organisers'
+    attendance figures but lose everything personal; their calendar feed goes."""
+    now = timezone.now()
+    with transaction.atomic():
+        for registration in selectors.registrations_of(user).filter(
+            event__ends_at__gt=now, status__in=Registration.ACTIVE_STATUSES
+        ):
+            registration_cancel(registration=registration, actor=user)
+        for registration in selectors.registrations_of(user):
+            registration.user = None
+            registration.name = ERASED_NAME
+            registration.email = f"erased-{registration.pk}@invalid"
+            registration.organisation = None
+            registration.organisation_name = ""
+            registration.dietary_needs = ""
+            registration.accessibility_needs = ""
+            registration.list_consent = False
+            registration.list_consent_at = None
+            registration.save()
+        CalendarFeed.objects.filter(user=user).delete()
+
+
+def registration_delete(*, registration: Registration, actor) -> None:
+    """Deletes a registration for good (e.g. a test entry); its seat is not passed on."""
+    if not permissions.can_manage_events(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        registration.delete()
