@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from forum import locking
 from members.models import Organisation, Topic
 from members.permissions import is_organiser, membership_of, organisation_can_act
 
@@ -58,10 +59,6 @@ NOT_APPROVED = gettext_noop(
     "Until then it cannot post research needs or answer them."
 )
 ANSWER_FIELDS = ("approach", "competences", "references", "cooperation_type", "timeframe")
-
-
-def _locked(model, obj):
-    return model.objects.select_for_update().get(pk=obj.pk)
 
 
 def _clean_keywords(keywords) -> list[str]:
@@ -154,7 +151,7 @@ def need_update(
     """Changes a draft or a submitted need (which stays submitted, in its place in the
     moderation queue); see permissions.can_edit_need."""
     with transaction.atomic():
-        need = _locked(Need, need)
+        need = locking.lock_one(Need, need.pk)
         if not permissions.can_edit_need(actor, need):
             if permissions.can_manage_need(actor, need):
                 raise ValidationError(_("Only needs not yet published can be changed."))
@@ -175,7 +172,7 @@ def need_update(
 def need_submit(*, actor, need: Need) -> Need:
     """Hands a draft to the organisers for moderation."""
     with transaction.atomic():
-        need = _locked(Need, need)
+        need = locking.lock_one(Need, need.pk)
         if not permissions.can_manage_need(actor, need):
             raise PermissionDenied(_("You cannot submit this research need."))
         if need.status != Need.Status.DRAFT:
@@ -195,7 +192,7 @@ def need_submit(*, actor, need: Need) -> Need:
 def _moderated(actor, need: Need) -> Need:
     if not permissions.can_moderate(actor):
         raise PermissionDenied(_("Only organisers moderate research needs."))
-    need = _locked(Need, need)
+    need = locking.lock_one(Need, need.pk)
     if need.status != Need.Status.SUBMITTED:
         raise ValidationError(_("Only submitted research needs can be moderated."))
     return need
@@ -273,7 +270,7 @@ def need_close(*, actor, need: Need, reason: str) -> Need:
     if reason not in OWNER_CLOSE_REASONS:
         raise ValidationError({"reason": _("Choose a reason for closing.")})
     with transaction.atomic():
-        need = _locked(Need, need)
+        need = locking.lock_one(Need, need.pk)
         if not permissions.can_manage_need(actor, need):
             raise PermissionDenied(_("You cannot close this research need."))
         if need.status == Need.Status.CLOSED:
@@ -293,7 +290,7 @@ def need_extend(*, actor, need: Need, deadline: date) -> Need:
     """The one extension of a published need: a later deadline, at most 12 months after
     publication. The 14-day reminder comes again for the new deadline."""
     with transaction.atomic():
-        need = _locked(Need, need)
+        need = locking.lock_one(Need, need.pk)
         if not permissions.can_manage_need(actor, need):
             raise PermissionDenied(_("You cannot extend this research need."))
         if need.status != Need.Status.PUBLISHED:
@@ -329,11 +326,11 @@ def expire_due_needs(today: date | None = None) -> tuple[int, int]:
     due = Need.objects.filter(status=Need.Status.PUBLISHED, deadline__lt=today)
     for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
-            need = (
-                Need.objects.select_for_update()
-                .select_related("organisation")
-                .filter(pk=pk, status=Need.Status.PUBLISHED, deadline__lt=today)
-                .first()
+            need = locking.lock_one_or_none(
+                Need.objects.select_related("organisation").filter(
+                    status=Need.Status.PUBLISHED, deadline__lt=today
+                ),
+                pk,
             )
             if need is None:
                 continue
@@ -351,11 +348,11 @@ def expire_due_needs(today: date | None = None) -> tuple[int, int]:
     )
     for pk in soon.values_list("pk", flat=True):
         with transaction.atomic():
-            need = (
-                Need.objects.select_for_update()
-                .select_related("organisation")
-                .filter(pk=pk, status=Need.Status.PUBLISHED, reminder_sent_at__isnull=True)
-                .first()
+            need = locking.lock_one_or_none(
+                Need.objects.select_related("organisation").filter(
+                    status=Need.Status.PUBLISHED, reminder_sent_at__isnull=True
+                ),
+                pk,
             )
             if need is None:
                 continue
@@ -379,7 +376,7 @@ def answer_create(*, actor, need: Need, **fields) -> Answer:
         raise TypeError(f"Unknown answer fields: {sorted(unknown)}")
     membership = membership_of(actor)
     with transaction.atomic():
-        need = _locked(Need, need)
+        need = locking.lock_one(Need, need.pk)
         if membership is None or membership.organisation_id == need.organisation_id:
             raise PermissionDenied(
                 _("Only members of another organisation can answer this research need.")
@@ -420,8 +417,13 @@ def answer_create(*, actor, need: Need, **fields) -> Answer:
 
 
 def _decided(actor, answer: Answer, allowed: tuple) -> Answer:
-    answer = (
-        Answer.objects.select_for_update().select_related("need", "organisation").get(pk=answer.pk)
+    # The need too, so a decision and the need's closing (need_close, the expiry) wait for
+    # each other; and the answering organisation, so a decision and that organisation's
+    # deactivation (members.services, which withdraws its open answers) do.
+    answer = locking.lock_one(
+        Answer.objects.select_related("need", "organisation"),
+        answer.pk,
+        of=("self", "need", "organisation"),
     )
     if not permissions.can_decide_answers(actor, answer.need):
         raise PermissionDenied(_("Only the organisation that posted the need decides."))
@@ -477,7 +479,7 @@ def answer_decline(*, actor, answer: Answer, feedback: str) -> Answer:
 def answer_withdraw(*, actor, answer: Answer) -> Answer:
     """The responder takes back an answer not yet decided; the organisation may answer again."""
     with transaction.atomic():
-        answer = Answer.objects.select_for_update().get(pk=answer.pk)
+        answer = locking.lock_one(Answer, answer.pk)
         if not permissions.is_responder(actor, answer):
             raise PermissionDenied(_("Only the answering organisation can withdraw its answer."))
         if answer.status not in (Answer.Status.SUBMITTED, Answer.Status.SHORTLISTED):
@@ -541,14 +543,14 @@ def attachment_add(*, actor, upload, need: Need | None = None, answer: Answer | 
         raise TypeError("Give exactly one of need and answer.")
     with transaction.atomic():
         if need is not None:
-            need = _locked(Need, need)
+            need = locking.lock_one(Need, need.pk)
             if not permissions.can_manage_need(actor, need):
                 raise PermissionDenied(_("You cannot add files to this research need."))
             if need.status == Need.Status.CLOSED:
                 raise ValidationError({"file": _("This research need is closed.")})
             existing = need.attachments.count()
         else:
-            answer = _locked(Answer, answer)
+            answer = locking.lock_one(Answer, answer.pk)
             if not permissions.is_responder(actor, answer):
                 raise PermissionDenied(_("You cannot add files to this answer."))
             if not answer.is_active:
