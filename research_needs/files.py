@@ -6,7 +6,10 @@ pixel limit of ``forum.images`` and open and verify in Pillow. The type stored a
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -99,3 +102,18 @@ def clean_original_name(name: str) -> str:
     name = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
     name = "".join(char for char in name if char.isprintable() and char not in '"<>')
     return (name or "file")[:200]
+
+
+@contextmanager
+def atomic_with_files():
+    """``transaction.atomic()`` that also takes back the files stored in it: the database has
+    no hook for a rollback, so the block adds each stored file as ``(storage, name)`` to the
+    list it is given, and on any error those files are deleted before the error goes on."""
+    stored: list = []
+    try:
+        with transaction.atomic():
+            yield stored
+    except BaseException:
+        for storage, name in stored:
+            storage.delete(name)
+        raise

@@ -23,7 +23,7 @@ from members.models import Organisation, Topic
 from members.permissions import is_organiser, membership_of, organisation_can_act
 
 from . import notifications, permissions
-from .files import clean_original_name, sniff_content_type
+from .files import atomic_with_files, clean_original_name, sniff_content_type
 from .models import (
     MAX_ATTACHMENTS,
     MAX_KEYWORDS,
@@ -115,9 +115,13 @@ def need_create(
     topics: Iterable[Topic],
     organisation: Organisation | None = None,
     contact_person=None,
+    files=(),
+    submit: bool = False,
     **fields,
 ) -> Need:
-    """A new draft. Members post for their own organisation; organisers for any one."""
+    """A new draft with its files (attachment_add), handed to the organisers at once with
+    ``submit`` (need_submit). Members post for their own organisation; organisers for any
+    one. All or nothing: a refused file or submission leaves no need and no file behind."""
     membership = membership_of(actor)
     if organisation is None:
         if membership is None:
@@ -129,7 +133,7 @@ def need_create(
         raise PermissionDenied(_("You can only post research needs for your own organisation."))
     if not organisation_can_act(organisation):
         raise PermissionDenied(_(NOT_APPROVED))
-    with transaction.atomic():
+    with atomic_with_files() as stored:
         need = Need(
             organisation=organisation,
             created_by=actor,
@@ -142,15 +146,24 @@ def need_create(
         need.full_clean()
         need.save()
         need.topics.set(topics)
-        return need
+        _attach(stored, actor, files, need=need)
+        return need_submit(actor=actor, need=need) if submit else need
 
 
 def need_update(
-    *, actor, need: Need, topics: Iterable[Topic] | None = None, contact_person=..., **fields
+    *,
+    actor,
+    need: Need,
+    topics: Iterable[Topic] | None = None,
+    contact_person=...,
+    files=(),
+    submit: bool = False,
+    **fields,
 ) -> Need:
     """Changes a draft or a submitted need (which stays submitted, in its place in the
-    moderation queue); see permissions.can_edit_need."""
-    with transaction.atomic():
+    moderation queue; see permissions.can_edit_need), adds ``files`` and, with ``submit``,
+    submits a draft. All or nothing, as need_create."""
+    with atomic_with_files() as stored:
         need = locking.lock_one(Need, need.pk)
         if not permissions.can_edit_need(actor, need):
             if permissions.can_manage_need(actor, need):
@@ -166,7 +179,8 @@ def need_update(
         need.save()
         if topics is not None:
             need.topics.set(topics)
-        return need
+        _attach(stored, actor, files, need=need)
+        return need_submit(actor=actor, need=need) if submit else need
 
 
 def need_submit(*, actor, need: Need) -> Need:
@@ -366,16 +380,18 @@ def expire_due_needs(today: date | None = None) -> tuple[int, int]:
 # --- Answers --------------------------------------------------------------------------------
 
 
-def answer_create(*, actor, need: Need, **fields) -> Answer:
-    """An answer of the actor's organisation to a published need; opens its conversation.
+def answer_create(*, actor, need: Need, files=(), **fields) -> Answer:
+    """An answer of the actor's organisation to a published need, with its files; opens its
+    conversation. All or nothing, as need_create.
 
     One active answer per organisation (a unique constraint; the need's row lock orders
-    parallel requests). The same answer sent twice by one person returns the first."""
+    parallel requests). The same answer sent twice by one person returns the first, its
+    files attached once."""
     unknown = set(fields) - set(ANSWER_FIELDS)
     if unknown:
         raise TypeError(f"Unknown answer fields: {sorted(unknown)}")
     membership = membership_of(actor)
-    with transaction.atomic():
+    with atomic_with_files() as stored:
         need = locking.lock_one(Need, need.pk)
         if membership is None or membership.organisation_id == need.organisation_id:
             raise PermissionDenied(
@@ -412,6 +428,7 @@ def answer_create(*, actor, need: Need, **fields) -> Answer:
         except IntegrityError as exc:  # a parallel answer of a colleague won the race
             raise ValidationError(_("Your organisation has already answered this need.")) from exc
         answer.conversation = Conversation.objects.create(answer=answer)
+        _attach(stored, actor, files, answer=answer)
         notifications.answer_received(answer)
         return answer
 
@@ -581,6 +598,21 @@ def attachment_add(*, actor, upload, need: Need | None = None, answer: Answer | 
             attachment.file.delete(save=False)
             raise
         return attachment
+
+
+def attachments_add(*, actor, uploads, need: Need | None = None, answer: Answer | None = None):
+    """Several files at once (attachment_add), all or nothing."""
+    with atomic_with_files() as stored:
+        return _attach(stored, actor, uploads, need=need, answer=answer)
+
+
+def _attach(stored: list, actor, uploads, **parent) -> list[Attachment]:
+    """Adds each upload and notes its stored file at once, for atomic_with_files."""
+    attachments = []
+    for upload in uploads:
+        attachments.append(attachment_add(actor=actor, upload=upload, **parent))
+        stored.append((attachments[-1].file.storage, attachments[-1].file.name))
+    return attachments
 
 
 def attachment_remove(*, actor, attachment: Attachment) -> None:

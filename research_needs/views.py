@@ -4,13 +4,11 @@ turns a TemplateResponse with a bound invalid form into a 400)."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.forms import Select
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
@@ -213,26 +211,6 @@ def need_detail(request, pk):
 # --- Create and edit ----------------------------------------------------------------------
 
 
-@contextmanager
-def _atomic_with_files():
-    """A transaction that also takes back the files stored in it: the database has no
-    hook for a rollback, so the stored names are collected and deleted on any error."""
-    stored: list = []
-    try:
-        with transaction.atomic():
-            yield stored
-    except BaseException:
-        for storage, name in stored:
-            storage.delete(name)
-        raise
-
-
-def _save_files(stored: list, actor, files, **parent) -> None:
-    for upload in files:
-        attachment = services.attachment_add(actor=actor, upload=upload, **parent)
-        stored.append((attachment.file.storage, attachment.file.name))
-
-
 @login_required
 @require_http_methods(GET_POST)
 @submit_once
@@ -259,17 +237,15 @@ def need_create(request):
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
         try:
-            with _atomic_with_files() as stored:
-                need = services.need_create(
-                    actor=user,
-                    organisation=form.cleaned_data.get("organisation") if choose else None,
-                    topics=form.cleaned_data["topics"],
-                    contact_person=form.cleaned_data["contact_person"],
-                    **form.need_fields(),
-                )
-                _save_files(stored, user, form.cleaned_data["files"], need=need)
-                if submit:
-                    services.need_submit(actor=user, need=need)
+            need = services.need_create(
+                actor=user,
+                organisation=form.cleaned_data.get("organisation") if choose else None,
+                topics=form.cleaned_data["topics"],
+                contact_person=form.cleaned_data["contact_person"],
+                files=form.cleaned_data["files"],
+                submit=submit,
+                **form.need_fields(),
+            )
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
@@ -309,17 +285,15 @@ def need_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
         try:
-            with _atomic_with_files() as stored:
-                need = services.need_update(
-                    actor=request.user,
-                    need=need,
-                    topics=form.cleaned_data["topics"],
-                    contact_person=form.cleaned_data["contact_person"],
-                    **form.need_fields(),
-                )
-                _save_files(stored, request.user, form.cleaned_data["files"], need=need)
-                if submit:
-                    services.need_submit(actor=request.user, need=need)
+            need = services.need_update(
+                actor=request.user,
+                need=need,
+                topics=form.cleaned_data["topics"],
+                contact_person=form.cleaned_data["contact_person"],
+                files=form.cleaned_data["files"],
+                submit=submit,
+                **form.need_fields(),
+            )
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
@@ -414,8 +388,9 @@ def attachment_add(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            with _atomic_with_files() as stored:
-                _save_files(stored, request.user, form.cleaned_data["files"], need=need)
+            services.attachments_add(
+                actor=request.user, uploads=form.cleaned_data["files"], need=need
+            )
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
@@ -442,8 +417,9 @@ def answer_attachment_add(request, pk):
     back_url = reverse("research_needs:conversation", args=[answer.conversation.pk])
     if request.method == "POST" and form.is_valid():
         try:
-            with _atomic_with_files() as stored:
-                _save_files(stored, request.user, form.cleaned_data["files"], answer=answer)
+            services.attachments_add(
+                actor=request.user, uploads=form.cleaned_data["files"], answer=answer
+            )
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
@@ -532,11 +508,12 @@ def answer_create(request, pk):
                 request, "research_needs/answer_form.html", context, form, limited
             )
         try:
-            with _atomic_with_files() as stored:
-                answer = services.answer_create(
-                    actor=request.user, need=need, **form.answer_fields()
-                )
-                _save_files(stored, request.user, form.cleaned_data["files"], answer=answer)
+            answer = services.answer_create(
+                actor=request.user,
+                need=need,
+                files=form.cleaned_data["files"],
+                **form.answer_fields(),
+            )
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
