@@ -433,7 +433,8 @@ def answer_create(*, actor, need: Need, files=(), **fields) -> Answer:
         return answer
 
 
-def _decided(actor, answer: Answer, allowed: tuple) -> Answer:
+def _decided(actor, answer: Answer, may) -> Answer:
+    """The answer, locked, if ``may`` (a permissions predicate) allows the decision now."""
     # The need too, so a decision and the need's closing (need_close, the expiry) wait for
     # each other; and the answering organisation, so a decision and that organisation's
     # deactivation (members.services, which withdraws its open answers) do.
@@ -444,7 +445,7 @@ def _decided(actor, answer: Answer, allowed: tuple) -> Answer:
     )
     if not permissions.can_decide_answers(actor, answer.need):
         raise PermissionDenied(_("Only the organisation that posted the need decides."))
-    if answer.status not in allowed:
+    if not may(actor, answer):
         raise ValidationError(
             _("This answer is %(status)s and cannot be changed that way.")
             % {"status": answer.get_status_display()}
@@ -454,7 +455,7 @@ def _decided(actor, answer: Answer, allowed: tuple) -> Answer:
 
 def answer_shortlist(*, actor, answer: Answer) -> Answer:
     with transaction.atomic():
-        answer = _decided(actor, answer, (Answer.Status.SUBMITTED,))
+        answer = _decided(actor, answer, permissions.can_shortlist_answer)
         answer.status = Answer.Status.SHORTLISTED
         answer.save()
         notifications.answer_shortlisted(answer)
@@ -465,8 +466,9 @@ def answer_accept(*, actor, answer: Answer) -> Answer:
     """Accepting reveals both sides' contacts (and an anonymous need's poster) to this
     responder. Several answers of one need may be accepted."""
     with transaction.atomic():
-        answer = _decided(actor, answer, (Answer.Status.SUBMITTED, Answer.Status.SHORTLISTED))
-        if answer.need.status != Need.Status.PUBLISHED:
+        # What may be declined may be accepted, while the need is open (can_accept_answer).
+        answer = _decided(actor, answer, permissions.can_decline_answer)
+        if not permissions.can_accept_answer(actor, answer):
             raise ValidationError(_("Answers can only be accepted while the need is open."))
         answer.status = Answer.Status.ACCEPTED
         answer.decided_at = timezone.now()
@@ -483,7 +485,7 @@ def answer_decline(*, actor, answer: Answer, feedback: str) -> Answer:
             {"feedback": _("Please give the responder a short reason; they will see it.")}
         )
     with transaction.atomic():
-        answer = _decided(actor, answer, (Answer.Status.SUBMITTED, Answer.Status.SHORTLISTED))
+        answer = _decided(actor, answer, permissions.can_decline_answer)
         answer.status = Answer.Status.DECLINED
         answer.feedback = feedback
         answer.decided_at = timezone.now()
@@ -499,7 +501,7 @@ def answer_withdraw(*, actor, answer: Answer) -> Answer:
         answer = locking.lock_one(Answer, answer.pk)
         if not permissions.is_responder(actor, answer):
             raise PermissionDenied(_("Only the answering organisation can withdraw its answer."))
-        if answer.status not in (Answer.Status.SUBMITTED, Answer.Status.SHORTLISTED):
+        if not permissions.can_withdraw_answer(actor, answer):
             raise ValidationError(_("Only answers not yet decided can be withdrawn."))
         answer.status = Answer.Status.WITHDRAWN
         answer.decided_at = timezone.now()
@@ -523,7 +525,7 @@ def message_send(*, actor, conversation: Conversation, body: str) -> Message:
         answer = conversation.answer
         if not permissions.can_write_in_conversation(actor, answer):
             raise PermissionDenied(_("Only the two organisations write in this conversation."))
-        if answer.status in (Answer.Status.WITHDRAWN, Answer.Status.DECLINED):
+        if not permissions.can_send_message(actor, answer):
             raise ValidationError(_("This conversation is closed."))
         message = Message(
             conversation=conversation,
@@ -563,14 +565,14 @@ def attachment_add(*, actor, upload, need: Need | None = None, answer: Answer | 
             need = locking.lock_one(Need, need.pk)
             if not permissions.can_manage_need(actor, need):
                 raise PermissionDenied(_("You cannot add files to this research need."))
-            if need.status == Need.Status.CLOSED:
+            if not permissions.can_attach_to_need(actor, need):
                 raise ValidationError({"file": _("This research need is closed.")})
             existing = need.attachments.count()
         else:
             answer = locking.lock_one(Answer, answer.pk)
             if not permissions.is_responder(actor, answer):
                 raise PermissionDenied(_("You cannot add files to this answer."))
-            if not answer.is_active:
+            if not permissions.can_attach_to_answer(actor, answer):
                 raise ValidationError({"file": _("This answer is closed.")})
             existing = answer.attachments.count()
         if existing >= MAX_ATTACHMENTS:

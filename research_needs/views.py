@@ -49,17 +49,6 @@ def _flash_errors(request, error: ValidationError) -> None:
         messages.error(request, text)
 
 
-def _answer_for_viewer(request, pk) -> Answer:
-    answer = (
-        Answer.objects.select_related("need", "need__organisation", "organisation", "conversation")
-        .filter(pk=pk)
-        .first()
-    )
-    if answer is None or not permissions.can_see_answer(request.user, answer):
-        raise Http404
-    return answer
-
-
 # --- List and detail ----------------------------------------------------------------------
 
 
@@ -135,7 +124,6 @@ def _need_list(request):
             "searched": bool(filters.get("q")),
             "search_query": filters.get("q", ""),
             "can_create": permissions.can_create_need(request.user),
-            "can_see_details": permissions.is_member(request.user) or is_organiser(request.user),
         },
     )
     return response, not form.errors
@@ -173,12 +161,11 @@ def need_detail(request, pk):
     my_past_answers = [
         a for a in answers if my_org and a.organisation_id == my_org.pk and not a.is_active
     ]
-    accepted_contacts = []
-    for answer in answers:
-        if answer.status == Answer.Status.ACCEPTED and (
-            is_owner or organiser or answer.organisation_id == getattr(my_org, "pk", None)
-        ):
-            accepted_contacts.append((answer, _contacts(need, answer)))
+    accepted_contacts = [
+        (answer, _contacts(need, answer))
+        for answer in answers
+        if permissions.can_see_contacts(user, answer)
+    ]
     can_manage = permissions.can_manage_need(user, need)
     notification_mark_read_for(actor=user, obj=need)
     return TemplateResponse(
@@ -187,21 +174,19 @@ def need_detail(request, pk):
         {
             "need": need,
             "full": full,
-            "poster_revealed": need.poster_revealed,
+            "poster_revealed": need.poster_revealed,  # permissions.poster_shown
             "attachments": list(need.attachments.all()) if full else [],
             "is_owner": is_owner,
             "is_organiser": organiser,
             "can_edit": permissions.can_edit_need(user, need),
             "can_manage": can_manage,
             "can_answer": permissions.can_answer(user, need) and my_answer is None,
-            "answers": answers if (is_owner or organiser) else [],
+            "answers": answers if permissions.can_see_all_answers(user, need) else [],
             "my_answer": my_answer,
             "my_past_answers": my_past_answers,
             "accepted_contacts": accepted_contacts,
             "attachment_form": (
-                AttachmentForm()
-                if can_manage and need.status != Need.Status.CLOSED and full
-                else None
+                AttachmentForm() if permissions.can_attach_to_need(user, need) else None
             ),
             "decline_form": DeclineForm(),
         },
@@ -408,7 +393,7 @@ def attachment_add(request, pk):
 @login_required
 @require_http_methods(GET_POST)
 def answer_attachment_add(request, pk):
-    answer = _answer_for_viewer(request, pk)
+    answer = selectors.answer_for_viewer(request.user, pk)
     if not permissions.is_responder(request.user, answer):
         raise Http404
     form = AttachmentForm(
@@ -528,7 +513,7 @@ def answer_create(request, pk):
 
 
 def _answer_action(request, pk, service, success):
-    answer = _answer_for_viewer(request, pk)
+    answer = selectors.answer_for_viewer(request.user, pk)
     try:
         service(actor=request.user, answer=answer)
     except PermissionDenied as exc:
@@ -567,7 +552,7 @@ def answer_withdraw(request, pk):
     """Withdrawing asks first, on a page of its own (it closes the conversation and cannot
     be undone). GET shows the page; only its button's POST (with ``confirm``) withdraws, an
     old one-click form comes back here. ``next=conversation`` returns to the conversation."""
-    answer = _answer_for_viewer(request, pk)
+    answer = selectors.answer_for_viewer(request.user, pk)
     if not permissions.is_responder(request.user, answer):
         raise Http404
     from_conversation = request.GET.get("next") == "conversation"
@@ -596,7 +581,7 @@ def answer_withdraw(request, pk):
 @login_required
 @require_http_methods(GET_POST)
 def answer_decline(request, pk):
-    answer = _answer_for_viewer(request, pk)
+    answer = selectors.answer_for_viewer(request.user, pk)
     if not permissions.can_decide_answers(request.user, answer.need):
         raise Http404
     form = DeclineForm(request.POST or None)
@@ -628,10 +613,7 @@ def conversation(request, pk):
     answer = conversation.answer
     need = answer.need
     user = request.user
-    can_write = permissions.can_write_in_conversation(user, answer) and answer.status not in (
-        Answer.Status.WITHDRAWN,
-        Answer.Status.DECLINED,
-    )
+    can_write = permissions.can_send_message(user, answer)
     form = MessageForm(request.POST or None)
     limited = None
     if request.method == "POST":
@@ -658,12 +640,6 @@ def conversation(request, pk):
                     reverse("research_needs:conversation", args=[conversation.pk]) + "#latest"
                 )
     is_owner = permissions.is_owner(user, need)
-    poster_revealed = (
-        not need.is_anonymous
-        or is_owner
-        or is_organiser(user)
-        or answer.status == Answer.Status.ACCEPTED
-    )
     message_list = list(selectors.conversation_messages(conversation))
     unread_ids = set()
     my_org = membership_of(user).organisation if membership_of(user) else None
@@ -688,13 +664,13 @@ def conversation(request, pk):
             "form": form if can_write else None,
             "is_owner": is_owner,
             "is_responder": permissions.is_responder(user, answer),
-            "poster_revealed": poster_revealed,
+            "poster_revealed": need.poster_revealed,  # permissions.poster_shown
             "my_org": my_org,
             "attachments": list(answer.attachments.all()),
-            "contacts": _contacts(need, answer)
-            if answer.status == Answer.Status.ACCEPTED
-            else None,
-            "can_add_files": permissions.is_responder(user, answer) and answer.is_active,
+            "contacts": (
+                _contacts(need, answer) if permissions.can_see_contacts(user, answer) else None
+            ),
+            "can_add_files": permissions.can_attach_to_answer(user, answer),
         },
     )
     if limited is not None:
