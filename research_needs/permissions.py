@@ -101,6 +101,11 @@ def can_manage_need(user, need: Need) -> bool:
     return is_owner(user, need) or is_organiser(user)
 
 
+def can_close_need(user, need: Need) -> bool:
+    """Its managers, until it is closed (a need never published only as withdrawn)."""
+    return can_manage_need(user, need) and need.status != Need.Status.CLOSED
+
+
 def can_decide_answers(user, need: Need) -> bool:
     return is_owner(user, need)
 

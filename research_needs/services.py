@@ -23,11 +23,9 @@ from members.models import Organisation, Topic
 from members.permissions import is_organiser, membership_of, organisation_can_act
 
 from . import notifications, permissions
-from .files import atomic_with_files, clean_original_name, sniff_content_type
+from .files import atomic_with_files, store_attachment
 from .models import (
     MAX_ATTACHMENTS,
-    MAX_KEYWORDS,
-    MAX_TOPICS,
     REMINDER_DAYS,
     Answer,
     Attachment,
@@ -35,75 +33,14 @@ from .models import (
     Message,
     Need,
 )
+from .validation import apply_need_fields, check_contact, check_topics
 
-NEED_FIELDS = (
-    "title",
-    "summary",
-    "description",
-    "challenge_types",
-    "keywords",
-    "trl_now",
-    "trl_target",
-    "cooperation_types",
-    "partner_kinds",
-    "budget_band",
-    "public_funding",
-    "desired_start",
-    "deadline",
-    "language",
-    "visibility",
-)
 #: Why a member of an organisation not (or no longer) approved cannot act (issue 11).
 NOT_APPROVED = gettext_noop(
     "Your organisation is waiting for an organiser's approval. "
     "Until then it cannot post research needs or answer them."
 )
 ANSWER_FIELDS = ("approach", "competences", "references", "cooperation_type", "timeframe")
-
-
-def _clean_keywords(keywords) -> list[str]:
-    if isinstance(keywords, str):
-        keywords = keywords.split(",")
-    seen, result = set(), []
-    for keyword in keywords or ():
-        keyword = " ".join(str(keyword).split())
-        if keyword and keyword.lower() not in seen:
-            seen.add(keyword.lower())
-            result.append(keyword)
-    return result
-
-
-def _check_topics(topics) -> list[Topic]:
-    topics = list(topics or ())
-    if not 1 <= len(topics) <= MAX_TOPICS:
-        raise ValidationError({"topics": _("Choose between one and five topics.")})
-    return topics
-
-
-def _apply_fields(need: Need, fields: dict) -> None:
-    unknown = set(fields) - set(NEED_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown need fields: {sorted(unknown)}")
-    for name, value in fields.items():
-        if name == "keywords":
-            value = _clean_keywords(value)
-            if len(value) > MAX_KEYWORDS:
-                raise ValidationError(
-                    {"keywords": _("At most %(max)d keywords.") % {"max": MAX_KEYWORDS}}
-                )
-        elif isinstance(value, str) and name in ("title", "summary", "description"):
-            value = value.strip()
-        setattr(need, name, value)
-
-
-def _check_contact(organisation: Organisation, contact_person) -> None:
-    if (
-        contact_person is not None
-        and not contact_person.memberships.filter(organisation=organisation).exists()
-    ):
-        raise ValidationError(
-            {"contact_person": _("The contact person must belong to the organisation.")}
-        )
 
 
 # --- Needs ----------------------------------------------------------------------------------
@@ -140,9 +77,9 @@ def need_create(
             contact_person=contact_person or (actor if membership else None),
             status=Need.Status.DRAFT,
         )
-        _apply_fields(need, fields)
-        topics = _check_topics(topics)
-        _check_contact(organisation, need.contact_person)
+        apply_need_fields(need, fields)
+        topics = check_topics(topics)
+        check_contact(organisation, need.contact_person)
         need.full_clean()
         need.save()
         need.topics.set(topics)
@@ -169,12 +106,12 @@ def need_update(
             if permissions.can_manage_need(actor, need):
                 raise ValidationError(_("Only needs not yet published can be changed."))
             raise PermissionDenied(_("You cannot change this research need."))
-        _apply_fields(need, fields)
+        apply_need_fields(need, fields)
         if contact_person is not ...:
-            _check_contact(need.organisation, contact_person)
+            check_contact(need.organisation, contact_person)
             need.contact_person = contact_person
         if topics is not None:
-            topics = _check_topics(topics)
+            topics = check_topics(topics)
         need.full_clean()
         need.save()
         if topics is not None:
@@ -287,7 +224,7 @@ def need_close(*, actor, need: Need, reason: str) -> Need:
         need = locking.lock_one(Need, need.pk)
         if not permissions.can_manage_need(actor, need):
             raise PermissionDenied(_("You cannot close this research need."))
-        if need.status == Need.Status.CLOSED:
+        if not permissions.can_close_need(actor, need):
             raise ValidationError(_("This research need is already closed."))
         if need.status != Need.Status.PUBLISHED and reason != Need.CloseReason.WITHDRAWN:
             raise ValidationError(
@@ -333,48 +270,44 @@ def need_extend(*, actor, need: Need, deadline: date) -> Need:
 def expire_due_needs(today: date | None = None) -> tuple[int, int]:
     """The daily run: closes published needs whose deadline has passed (reason expired) and
     reminds the owners of needs whose deadline is at most 14 days away, once per deadline.
-    Each need is handled in its own transaction, so one failure does not stop the rest.
     Returns (expired, reminded)."""
     today = today or timezone.localdate()
-    expired = reminded = 0
     due = Need.objects.filter(status=Need.Status.PUBLISHED, deadline__lt=today)
-    for pk in due.values_list("pk", flat=True):
-        with transaction.atomic():
-            need = locking.lock_one_or_none(
-                Need.objects.select_related("organisation").filter(
-                    status=Need.Status.PUBLISHED, deadline__lt=today
-                ),
-                pk,
-            )
-            if need is None:
-                continue
-            need.status = Need.Status.CLOSED
-            need.close_reason = Need.CloseReason.EXPIRED
-            need.closed_at = timezone.now()
-            need.save()
-            notifications.need_expired(need)
-            expired += 1
     soon = Need.objects.filter(
         status=Need.Status.PUBLISHED,
         deadline__gte=today,
         deadline__lte=today + timedelta(days=REMINDER_DAYS),
         reminder_sent_at__isnull=True,
     )
-    for pk in soon.values_list("pk", flat=True):
+    return _one_by_one(due, _expire), _one_by_one(soon, _remind)
+
+
+def _one_by_one(needs, change) -> int:
+    """Calls ``change`` on each of ``needs`` in a transaction of its own, so one failure does
+    not stop the rest, under the need's row lock and only if it still matches (it may have
+    been closed or extended since the list was read). Returns how many were changed."""
+    changed = 0
+    for pk in needs.values_list("pk", flat=True):
         with transaction.atomic():
-            need = locking.lock_one_or_none(
-                Need.objects.select_related("organisation").filter(
-                    status=Need.Status.PUBLISHED, reminder_sent_at__isnull=True
-                ),
-                pk,
-            )
-            if need is None:
-                continue
-            need.reminder_sent_at = timezone.now()
-            need.save(update_fields=["reminder_sent_at", "updated_at"])
-            notifications.need_expiry_reminder(need)
-            reminded += 1
-    return expired, reminded
+            need = locking.lock_one_or_none(needs.select_related("organisation"), pk)
+            if need is not None:
+                change(need)
+                changed += 1
+    return changed
+
+
+def _expire(need: Need) -> None:
+    need.status = Need.Status.CLOSED
+    need.close_reason = Need.CloseReason.EXPIRED
+    need.closed_at = timezone.now()
+    need.save()
+    notifications.need_expired(need)
+
+
+def _remind(need: Need) -> None:
+    need.reminder_sent_at = timezone.now()
+    need.save(update_fields=["reminder_sent_at", "updated_at"])
+    notifications.need_expiry_reminder(need)
 
 
 # --- Answers --------------------------------------------------------------------------------
@@ -556,8 +489,8 @@ def conversation_mark_read(*, actor, conversation: Conversation) -> int:
 
 
 def attachment_add(*, actor, upload, need: Need | None = None, answer: Answer | None = None):
-    """Stores a PDF, PNG or JPEG (checked by content, at most 10 MB) under a server-generated
-    name; at most five per need and per answer."""
+    """Stores a PDF, PNG or JPEG (checked by content, at most 10 MB: files.store_attachment)
+    under a server-generated name; at most five per need and per answer."""
     if (need is None) == (answer is None):
         raise TypeError("Give exactly one of need and answer.")
     with transaction.atomic():
@@ -579,27 +512,7 @@ def attachment_add(*, actor, upload, need: Need | None = None, answer: Answer | 
             raise ValidationError(
                 {"file": _("At most %(max)d files can be attached.") % {"max": MAX_ATTACHMENTS}}
             )
-        try:
-            content_type = sniff_content_type(upload)
-        except ValidationError as exc:
-            raise ValidationError({"file": exc.error_list}) from exc
-        attachment = Attachment(
-            need=need,
-            answer=answer,
-            original_name=clean_original_name(getattr(upload, "name", "")),
-            content_type=content_type,
-            size=upload.size,
-            uploaded_by=actor,
-        )
-        attachment.file.save("upload", upload, save=False)
-        try:
-            attachment.full_clean(exclude=["file"])
-            attachment.save()
-        except Exception:
-            # The row did not make it: the stored file must not linger on disk.
-            attachment.file.delete(save=False)
-            raise
-        return attachment
+        return store_attachment(upload, need=need, answer=answer, uploaded_by=actor)
 
 
 def attachments_add(*, actor, uploads, need: Need | None = None, answer: Answer | None = None):
