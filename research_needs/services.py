@@ -515,10 +515,10 @@ def attachment_add(*, actor, upload, need: Need | None = None, answer: Answer | 
         return store_attachment(upload, need=need, answer=answer, uploaded_by=actor)
 
 
-def attachments_add(*, actor, uploads, need: Need | None = None, answer: Answer | None = None):
+def attachments_add(*, actor, files, need: Need | None = None, answer: Answer | None = None):
     """Several files at once (attachment_add), all or nothing."""
     with atomic_with_files() as stored:
-        return _attach(stored, actor, uploads, need=need, answer=answer)
+        return _attach(stored, actor, files, need=need, answer=answer)
 
 
 def _attach(stored: list, actor, uploads, **parent) -> list[Attachment]:
