@@ -34,6 +34,7 @@ from .models import (
     add_months,
     default_deadline,
 )
+from .validation import clean_keywords
 
 TRL_CHOICES = [
     (1, _("1: basic principles observed")),
@@ -100,14 +101,7 @@ class KeywordsField(forms.CharField):
     """Comma-separated keywords: at most 10, each at most 50 characters."""
 
     def to_python(self, value):
-        value = super().to_python(value)
-        seen, keywords = set(), []
-        for keyword in value.split(","):
-            keyword = " ".join(keyword.split())
-            if keyword and keyword.lower() not in seen:
-                seen.add(keyword.lower())
-                keywords.append(keyword)
-        return keywords
+        return clean_keywords(super().to_python(value))
 
     def run_validators(self, value):
         # Each keyword, not the list: CharField's NUL check must see the strings.

@@ -198,17 +198,13 @@ def _need_context(need, **extra) -> dict:
     return {"need_id": need.pk, "need_title": need.title, "url": _need_url(need), **extra}
 
 
-def _is_anonymous(need) -> bool:
-    return need.visibility == "anonymous"
-
-
 def _owner_name_for_responder(answer) -> str:
-    """The need's organisation as the responder may know it: hidden on an anonymous need
-    until this answer is accepted."""
+    """The need's organisation as the responding organisation may know it
+    (permissions.can_see_poster): hidden on an anonymous need until its answer is accepted."""
+    from .permissions import can_see_poster
+
     need = answer.need
-    if _is_anonymous(need) and answer.status != "accepted":
-        return ""
-    return need.organisation.name
+    return need.organisation.name if can_see_poster(answer.organisation, need) else ""
 
 
 def _to_each(kind: str, people, context: dict, dedup: str = "") -> None:
@@ -256,8 +252,10 @@ def need_published(need) -> None:
     people = alert_recipients(need)
     if not people:
         return
-    context = _need_context(need, summary=need.summary, anonymous=_is_anonymous(need))
-    if not _is_anonymous(need):
+    # One message for members of many organisations: only a need that is not anonymous
+    # names its poster to all of them (permissions.poster_shown).
+    context = _need_context(need, summary=need.summary, anonymous=need.is_anonymous)
+    if not need.is_anonymous:
         context["organisation_name"] = need.organisation.name
     notify_many(kind=ALERT_KIND, recipients=people, context=context)
 

@@ -3,10 +3,19 @@
 "Member" means a logged-in user with a membership in some organisation; a logged-in user
 without one sees what a visitor sees. Views turn a False into a 404, so hidden objects do
 not leak. Closed needs stay visible like published ones (marked closed, no new answers).
+
+Each rule lives here once and everything asks it: views, services (which refuse with
+PermissionDenied or a ValidationError), selectors, notifications, and templates through
+the filters of ``templatetags/needs_permissions.py``. A rule that lists must apply as well
+is written as a query condition (:func:`poster_shown`); which needs a user may see at all
+is the filter of ``selectors.visible_needs``.
 """
 
 from __future__ import annotations
 
+from django.db.models import BooleanField, Exists, OuterRef, Q, Value
+
+from members.models import Organisation
 from members.permissions import is_organiser, membership_of, organisation_can_act
 
 from .models import Answer, Need
@@ -34,16 +43,6 @@ def is_owner(user, need: Need) -> bool:
     return bool(membership and membership.organisation_id == need.organisation_id)
 
 
-def can_see_need(user, need: Need) -> bool:
-    """Title and summary at least. Drafts and submitted needs only for their organisation and
-    organisers (a need closed before publication stays so); members-only and anonymous needs only for members."""
-    if is_organiser(user) or is_owner(user, need):
-        return True
-    if not need.was_published:
-        return False
-    return need.visibility == Need.Visibility.PUBLIC or is_member(user)
-
-
 def can_see_full_need(user, need: Need) -> bool:
     """Description, details and attachments: members (any organisation) once published."""
     if is_organiser(user) or is_owner(user, need):
@@ -51,21 +50,35 @@ def can_see_full_need(user, need: Need) -> bool:
     return need.was_published and is_member(user)
 
 
-def can_see_poster(user, need: Need, *, accepted_org_ids=None) -> bool:
-    """Who posted an anonymous need: its own organisation, organisers, and an organisation
-    whose answer the poster accepted. ``accepted_org_ids`` saves a query when known."""
-    if not need.is_anonymous:
-        return can_see_need(user, need)
-    if is_organiser(user) or is_owner(user, need):
-        return True
-    organisation = organisation_of(user)
+def poster_shown(viewer, path: str = ""):
+    """Who may know who posted a need (PRODUCT.md 3.2 and 4), the one home of this rule, as
+    a condition on needs for a query: everyone who sees a need that is not anonymous; for
+    an anonymous one its own organisation, organisers, and an organisation whose answer
+    the poster accepted.
+
+    ``viewer`` is a user, or an organisation when all its members are told at once (a
+    notification). ``path`` leads from the queried model to the need (``"need__"`` from
+    answers). The selectors annotate their needs with it as ``poster_revealed``;
+    :func:`can_see_poster` asks it about one need."""
+    if isinstance(viewer, Organisation):
+        organisation = viewer
+    elif is_organiser(viewer):
+        return Value(True, output_field=BooleanField())
+    else:
+        organisation = organisation_of(viewer)
+    shown = ~Q(**{f"{path}visibility": Need.Visibility.ANONYMOUS})
     if organisation is None:
-        return False
-    if accepted_org_ids is None:
-        return need.answers.filter(
-            organisation=organisation, status=Answer.Status.ACCEPTED
-        ).exists()
-    return organisation.pk in accepted_org_ids
+        return shown
+    accepted = Answer.objects.filter(
+        need=OuterRef(f"{path}pk"), organisation=organisation, status=Answer.Status.ACCEPTED
+    )
+    return shown | Q(**{f"{path}organisation": organisation}) | Exists(accepted)
+
+
+def can_see_poster(viewer, need: Need) -> bool:
+    """:func:`poster_shown` for one need at hand (one query); a need from the selectors
+    carries the answer already as ``poster_revealed``."""
+    return Need.objects.filter(pk=need.pk).filter(poster_shown(viewer)).exists()
 
 
 def can_create_need(user) -> bool:
@@ -88,8 +101,37 @@ def can_manage_need(user, need: Need) -> bool:
     return is_owner(user, need) or is_organiser(user)
 
 
+def can_close_need(user, need: Need) -> bool:
+    """Its managers, until it is closed (a need never published only as withdrawn)."""
+    return can_manage_need(user, need) and need.status != Need.Status.CLOSED
+
+
 def can_decide_answers(user, need: Need) -> bool:
     return is_owner(user, need)
+
+
+def can_see_all_answers(user, need: Need) -> bool:
+    """Every answer of a need: its organisation and organisers; anyone else sees only their
+    own organisation's (selectors.answers_for_need)."""
+    return is_owner(user, need) or is_organiser(user)
+
+
+def is_undecided(answer: Answer) -> bool:
+    """Submitted or shortlisted: still to be accepted or declined, or withdrawn."""
+    return answer.status in (Answer.Status.SUBMITTED, Answer.Status.SHORTLISTED)
+
+
+def can_shortlist_answer(user, answer: Answer) -> bool:
+    return can_decide_answers(user, answer.need) and answer.status == Answer.Status.SUBMITTED
+
+
+def can_decline_answer(user, answer: Answer) -> bool:
+    return can_decide_answers(user, answer.need) and is_undecided(answer)
+
+
+def can_accept_answer(user, answer: Answer) -> bool:
+    """As declining, and only while the need is open."""
+    return can_decline_answer(user, answer) and answer.need.status == Need.Status.PUBLISHED
 
 
 def can_moderate(user) -> bool:
@@ -117,20 +159,40 @@ def can_see_answer(user, answer: Answer) -> bool:
     return is_organiser(user) or is_responder(user, answer) or is_owner(user, answer.need)
 
 
+def can_see_contacts(user, answer: Answer) -> bool:
+    """Both sides' contact people, once the answer is accepted: those who see the answer."""
+    return answer.status == Answer.Status.ACCEPTED and can_see_answer(user, answer)
+
+
 def can_read_conversation(user, answer: Answer) -> bool:
     return can_see_answer(user, answer)
 
 
 def can_write_in_conversation(user, answer: Answer) -> bool:
-    """Only the two organisations write; organisers read along."""
+    """The two organisations, who write in it; organisers read along."""
     return is_responder(user, answer) or is_owner(user, answer.need)
 
 
-def can_withdraw_answer(user, answer: Answer) -> bool:
-    return is_responder(user, answer) and answer.status in (
-        Answer.Status.SUBMITTED,
-        Answer.Status.SHORTLISTED,
+def can_send_message(user, answer: Answer) -> bool:
+    """Writing now: the conversation of a withdrawn or declined answer is closed."""
+    return can_write_in_conversation(user, answer) and answer.status not in (
+        Answer.Status.WITHDRAWN,
+        Answer.Status.DECLINED,
     )
+
+
+def can_withdraw_answer(user, answer: Answer) -> bool:
+    return is_responder(user, answer) and is_undecided(answer)
+
+
+def can_attach_to_need(user, need: Need) -> bool:
+    """Adding (and removing, on its page) files: the need's managers until it is closed."""
+    return can_manage_need(user, need) and need.status != Need.Status.CLOSED
+
+
+def can_attach_to_answer(user, answer: Answer) -> bool:
+    """Adding (and removing, on its page) files: the responder while the answer is active."""
+    return is_responder(user, answer) and answer.is_active
 
 
 def can_download(user, attachment) -> bool:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
-from django.db.models.fields import BooleanField
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.functional import cached_property
 
@@ -14,7 +13,13 @@ from members.models import Topic
 from members.permissions import is_organiser
 
 from .models import Answer, Conversation, Message, Need
-from .permissions import organisation_of
+from .permissions import (
+    can_read_conversation,
+    can_see_all_answers,
+    can_see_answer,
+    organisation_of,
+    poster_shown,
+)
 
 SEARCH_CONFIG = "german"
 # The list counts its hits up to this many; beyond, it says "more than" (P2: counting all
@@ -37,26 +42,21 @@ def _topics_prefetch() -> Prefetch:
 def visible_needs(user, *, published: Q | None = None) -> QuerySet[Need]:
     """Every need the user may at least see the title and summary of (PRODUCT.md 4), with
     the organisation joined, topics prefetched and ``poster_revealed``: whether the viewer
-    may know who posted it (always, except anonymous needs for other organisations until
-    the poster accepts their answer). ``published`` replaces the "was published" condition
-    for other organisations' needs, for a caller that filters by status itself."""
+    may know who posted it (permissions.poster_shown). ``published`` replaces the "was
+    published" condition for other organisations' needs, for a caller that filters by
+    status itself."""
     published = _was_published() if published is None else published
-    needs = Need.objects.select_related("organisation").prefetch_related(_topics_prefetch())
+    needs = (
+        Need.objects.select_related("organisation")
+        .prefetch_related(_topics_prefetch())
+        .annotate(poster_revealed=poster_shown(user))
+    )
     if is_organiser(user):
-        return needs.annotate(poster_revealed=Value(True, output_field=BooleanField()))
+        return needs
     organisation = organisation_of(user)
     if organisation is None:
-        return needs.filter(published, visibility=Need.Visibility.PUBLIC).annotate(
-            poster_revealed=Value(True, output_field=BooleanField())
-        )
-    accepted = Answer.objects.filter(
-        need=OuterRef("pk"), organisation=organisation, status=Answer.Status.ACCEPTED
-    )
-    return needs.filter(published | Q(organisation=organisation)).annotate(
-        poster_revealed=Q(organisation=organisation)
-        | ~Q(visibility=Need.Visibility.ANONYMOUS)
-        | Exists(accepted)
-    )
+        return needs.filter(published, visibility=Need.Visibility.PUBLIC)
+    return needs.filter(published | Q(organisation=organisation))
 
 
 def need_for_viewer(user, pk) -> Need:
@@ -213,14 +213,14 @@ def _unread_for(organisation):
 
 
 def organisation_answers(organisation) -> QuerySet[Answer]:
-    """The answers an organisation has given, with unread message counts."""
+    """The answers an organisation has given, with unread message counts and whether it
+    may know who posted the need (``poster_revealed``, permissions.poster_shown)."""
     return (
         Answer.objects.filter(organisation=organisation)
         .select_related("need", "need__organisation", "conversation")
         .annotate(
             unread=_unread_for(organisation),
-            poster_revealed=~Q(need__visibility=Need.Visibility.ANONYMOUS)
-            | Q(status=Answer.Status.ACCEPTED),
+            poster_revealed=poster_shown(organisation, "need__"),
         )
         .order_by("-created_at")
     )
@@ -236,7 +236,7 @@ def answers_for_need(need, user) -> QuerySet[Answer]:
         .order_by("-created_at")
     )
     mine = organisation_of(user)
-    if is_organiser(user) or (mine is not None and mine.pk == need.organisation_id):
+    if can_see_all_answers(user, need):
         if mine is not None:
             answers = answers.annotate(unread=_unread_for(mine))
         return answers
@@ -245,9 +245,22 @@ def answers_for_need(need, user) -> QuerySet[Answer]:
     return answers.filter(organisation=mine).annotate(unread=_unread_for(mine))
 
 
+def answer_for_viewer(user, pk) -> Answer:
+    """The answer with its need and conversation if the viewer may see it; Http404
+    otherwise."""
+    answer = (
+        Answer.objects.select_related("need", "need__organisation", "organisation", "conversation")
+        .filter(pk=pk)
+        .first()
+    )
+    if answer is None or not can_see_answer(user, answer):
+        raise Http404
+    return answer
+
+
 def conversation_for_viewer(user, pk) -> Conversation:
     """The conversation if the viewer belongs to one of its two organisations or is an
-    organiser; Http404 otherwise."""
+    organiser; Http404 otherwise. Its need carries ``poster_revealed`` as in visible_needs."""
     conversation = (
         Conversation.objects.select_related(
             "answer",
@@ -256,15 +269,13 @@ def conversation_for_viewer(user, pk) -> Conversation:
             "answer__need__organisation",
             "answer__created_by",
         )
+        .annotate(poster_revealed=poster_shown(user, "answer__need__"))
         .filter(pk=pk)
         .first()
     )
-    if conversation is None:
+    if conversation is None or not can_read_conversation(user, conversation.answer):
         raise Http404
-    from .permissions import can_read_conversation
-
-    if not can_read_conversation(user, conversation.answer):
-        raise Http404
+    conversation.answer.need.poster_revealed = conversation.poster_revealed
     return conversation
 
 

@@ -18,15 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from forum import locking
 from members.models import Organisation, Topic
 from members.permissions import is_organiser, membership_of, organisation_can_act
 
 from . import notifications, permissions
-from .files import clean_original_name, sniff_content_type
+from .files import atomic_with_files, store_attachment
 from .models import (
     MAX_ATTACHMENTS,
-    MAX_KEYWORDS,
-    MAX_TOPICS,
     REMINDER_DAYS,
     Answer,
     Attachment,
@@ -34,79 +33,14 @@ from .models import (
     Message,
     Need,
 )
+from .validation import apply_need_fields, check_contact, check_topics
 
-NEED_FIELDS = (
-    "title",
-    "summary",
-    "description",
-    "challenge_types",
-    "keywords",
-    "trl_now",
-    "trl_target",
-    "cooperation_types",
-    "partner_kinds",
-    "budget_band",
-    "public_funding",
-    "desired_start",
-    "deadline",
-    "language",
-    "visibility",
-)
 #: Why a member of an organisation not (or no longer) approved cannot act (issue 11).
 NOT_APPROVED = gettext_noop(
     "Your organisation is waiting for an organiser's approval. "
     "Until then it cannot post research needs or answer them."
 )
 ANSWER_FIELDS = ("approach", "competences", "references", "cooperation_type", "timeframe")
-
-
-def _locked(model, obj):
-    return model.objects.select_for_update().get(pk=obj.pk)
-
-
-def _clean_keywords(keywords) -> list[str]:
-    if isinstance(keywords, str):
-        keywords = keywords.split(",")
-    seen, result = set(), []
-    for keyword in keywords or ():
-        keyword = " ".join(str(keyword).split())
-        if keyword and keyword.lower() not in seen:
-            seen.add(keyword.lower())
-            result.append(keyword)
-    return result
-
-
-def _check_topics(topics) -> list[Topic]:
-    topics = list(topics or ())
-    if not 1 <= len(topics) <= MAX_TOPICS:
-        raise ValidationError({"topics": _("Choose between one and five topics.")})
-    return topics
-
-
-def _apply_fields(need: Need, fields: dict) -> None:
-    unknown = set(fields) - set(NEED_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown need fields: {sorted(unknown)}")
-    for name, value in fields.items():
-        if name == "keywords":
-            value = _clean_keywords(value)
-            if len(value) > MAX_KEYWORDS:
-                raise ValidationError(
-                    {"keywords": _("At most %(max)d keywords.") % {"max": MAX_KEYWORDS}}
-                )
-        elif isinstance(value, str) and name in ("title", "summary", "description"):
-            value = value.strip()
-        setattr(need, name, value)
-
-
-def _check_contact(organisation: Organisation, contact_person) -> None:
-    if (
-        contact_person is not None
-        and not contact_person.memberships.filter(organisation=organisation).exists()
-    ):
-        raise ValidationError(
-            {"contact_person": _("The contact person must belong to the organisation.")}
-        )
 
 
 # --- Needs ----------------------------------------------------------------------------------
@@ -118,9 +52,13 @@ def need_create(
     topics: Iterable[Topic],
     organisation: Organisation | None = None,
     contact_person=None,
+    files=(),
+    submit: bool = False,
     **fields,
 ) -> Need:
-    """A new draft. Members post for their own organisation; organisers for any one."""
+    """A new draft with its files (attachment_add), handed to the organisers at once with
+    ``submit`` (need_submit). Members post for their own organisation; organisers for any
+    one. All or nothing: a refused file or submission leaves no need and no file behind."""
     membership = membership_of(actor)
     if organisation is None:
         if membership is None:
@@ -132,50 +70,60 @@ def need_create(
         raise PermissionDenied(_("You can only post research needs for your own organisation."))
     if not organisation_can_act(organisation):
         raise PermissionDenied(_(NOT_APPROVED))
-    with transaction.atomic():
+    with atomic_with_files() as stored:
         need = Need(
             organisation=organisation,
             created_by=actor,
             contact_person=contact_person or (actor if membership else None),
             status=Need.Status.DRAFT,
         )
-        _apply_fields(need, fields)
-        topics = _check_topics(topics)
-        _check_contact(organisation, need.contact_person)
+        apply_need_fields(need, fields)
+        topics = check_topics(topics)
+        check_contact(organisation, need.contact_person)
         need.full_clean()
         need.save()
         need.topics.set(topics)
-        return need
+        _attach(stored, actor, files, need=need)
+        return need_submit(actor=actor, need=need) if submit else need
 
 
 def need_update(
-    *, actor, need: Need, topics: Iterable[Topic] | None = None, contact_person=..., **fields
+    *,
+    actor,
+    need: Need,
+    topics: Iterable[Topic] | None = None,
+    contact_person=...,
+    files=(),
+    submit: bool = False,
+    **fields,
 ) -> Need:
     """Changes a draft or a submitted need (which stays submitted, in its place in the
-    moderation queue); see permissions.can_edit_need."""
-    with transaction.atomic():
-        need = _locked(Need, need)
+    moderation queue; see permissions.can_edit_need), adds ``files`` and, with ``submit``,
+    submits a draft. All or nothing, as need_create."""
+    with atomic_with_files() as stored:
+        need = locking.lock_one(Need, need.pk)
         if not permissions.can_edit_need(actor, need):
             if permissions.can_manage_need(actor, need):
                 raise ValidationError(_("Only needs not yet published can be changed."))
             raise PermissionDenied(_("You cannot change this research need."))
-        _apply_fields(need, fields)
+        apply_need_fields(need, fields)
         if contact_person is not ...:
-            _check_contact(need.organisation, contact_person)
+            check_contact(need.organisation, contact_person)
             need.contact_person = contact_person
         if topics is not None:
-            topics = _check_topics(topics)
+            topics = check_topics(topics)
         need.full_clean()
         need.save()
         if topics is not None:
             need.topics.set(topics)
-        return need
+        _attach(stored, actor, files, need=need)
+        return need_submit(actor=actor, need=need) if submit else need
 
 
 def need_submit(*, actor, need: Need) -> Need:
     """Hands a draft to the organisers for moderation."""
     with transaction.atomic():
-        need = _locked(Need, need)
+        need = locking.lock_one(Need, need.pk)
         if not permissions.can_manage_need(actor, need):
             raise PermissionDenied(_("You cannot submit this research need."))
         if need.status != Need.Status.DRAFT:
@@ -195,7 +143,7 @@ def need_submit(*, actor, need: Need) -> Need:
 def _moderated(actor, need: Need) -> Need:
     if not permissions.can_moderate(actor):
         raise PermissionDenied(_("Only organisers moderate research needs."))
-    need = _locked(Need, need)
+    need = locking.lock_one(Need, need.pk)
     if need.status != Need.Status.SUBMITTED:
         raise ValidationError(_("Only submitted research needs can be moderated."))
     return need
@@ -273,10 +221,10 @@ def need_close(*, actor, need: Need, reason: str) -> Need:
     if reason not in OWNER_CLOSE_REASONS:
         raise ValidationError({"reason": _("Choose a reason for closing.")})
     with transaction.atomic():
-        need = _locked(Need, need)
+        need = locking.lock_one(Need, need.pk)
         if not permissions.can_manage_need(actor, need):
             raise PermissionDenied(_("You cannot close this research need."))
-        if need.status == Need.Status.CLOSED:
+        if not permissions.can_close_need(actor, need):
             raise ValidationError(_("This research need is already closed."))
         if need.status != Need.Status.PUBLISHED and reason != Need.CloseReason.WITHDRAWN:
             raise ValidationError(
@@ -293,7 +241,7 @@ def need_extend(*, actor, need: Need, deadline: date) -> Need:
     """The one extension of a published need: a later deadline, at most 12 months after
     publication. The 14-day reminder comes again for the new deadline."""
     with transaction.atomic():
-        need = _locked(Need, need)
+        need = locking.lock_one(Need, need.pk)
         if not permissions.can_manage_need(actor, need):
             raise PermissionDenied(_("You cannot extend this research need."))
         if need.status != Need.Status.PUBLISHED:
@@ -322,64 +270,62 @@ def need_extend(*, actor, need: Need, deadline: date) -> Need:
 def expire_due_needs(today: date | None = None) -> tuple[int, int]:
     """The daily run: closes published needs whose deadline has passed (reason expired) and
     reminds the owners of needs whose deadline is at most 14 days away, once per deadline.
-    Each need is handled in its own transaction, so one failure does not stop the rest.
     Returns (expired, reminded)."""
     today = today or timezone.localdate()
-    expired = reminded = 0
     due = Need.objects.filter(status=Need.Status.PUBLISHED, deadline__lt=today)
-    for pk in due.values_list("pk", flat=True):
-        with transaction.atomic():
-            need = (
-                Need.objects.select_for_update()
-                .select_related("organisation")
-                .filter(pk=pk, status=Need.Status.PUBLISHED, deadline__lt=today)
-                .first()
-            )
-            if need is None:
-                continue
-            need.status = Need.Status.CLOSED
-            need.close_reason = Need.CloseReason.EXPIRED
-            need.closed_at = timezone.now()
-            need.save()
-            notifications.need_expired(need)
-            expired += 1
     soon = Need.objects.filter(
         status=Need.Status.PUBLISHED,
         deadline__gte=today,
         deadline__lte=today + timedelta(days=REMINDER_DAYS),
         reminder_sent_at__isnull=True,
     )
-    for pk in soon.values_list("pk", flat=True):
+    return _one_by_one(due, _expire), _one_by_one(soon, _remind)
+
+
+def _one_by_one(needs, change) -> int:
+    """Calls ``change`` on each of ``needs`` in a transaction of its own, so one failure does
+    not stop the rest, under the need's row lock and only if it still matches (it may have
+    been closed or extended since the list was read). Returns how many were changed."""
+    changed = 0
+    for pk in needs.values_list("pk", flat=True):
         with transaction.atomic():
-            need = (
-                Need.objects.select_for_update()
-                .select_related("organisation")
-                .filter(pk=pk, status=Need.Status.PUBLISHED, reminder_sent_at__isnull=True)
-                .first()
-            )
-            if need is None:
-                continue
-            need.reminder_sent_at = timezone.now()
-            need.save(update_fields=["reminder_sent_at", "updated_at"])
-            notifications.need_expiry_reminder(need)
-            reminded += 1
-    return expired, reminded
+            need = locking.lock_one_or_none(needs.select_related("organisation"), pk)
+            if need is not None:
+                change(need)
+                changed += 1
+    return changed
+
+
+def _expire(need: Need) -> None:
+    need.status = Need.Status.CLOSED
+    need.close_reason = Need.CloseReason.EXPIRED
+    need.closed_at = timezone.now()
+    need.save()
+    notifications.need_expired(need)
+
+
+def _remind(need: Need) -> None:
+    need.reminder_sent_at = timezone.now()
+    need.save(update_fields=["reminder_sent_at", "updated_at"])
+    notifications.need_expiry_reminder(need)
 
 
 # --- Answers --------------------------------------------------------------------------------
 
 
-def answer_create(*, actor, need: Need, **fields) -> Answer:
-    """An answer of the actor's organisation to a published need; opens its conversation.
+def answer_create(*, actor, need: Need, files=(), **fields) -> Answer:
+    """An answer of the actor's organisation to a published need, with its files; opens its
+    conversation. All or nothing, as need_create.
 
     One active answer per organisation (a unique constraint; the need's row lock orders
-    parallel requests). The same answer sent twice by one person returns the first."""
+    parallel requests). The same answer sent twice by one person returns the first, its
+    files attached once."""
     unknown = set(fields) - set(ANSWER_FIELDS)
     if unknown:
         raise TypeError(f"Unknown answer fields: {sorted(unknown)}")
     membership = membership_of(actor)
-    with transaction.atomic():
-        need = _locked(Need, need)
+    with atomic_with_files() as stored:
+        need = locking.lock_one(Need, need.pk)
         if membership is None or membership.organisation_id == need.organisation_id:
             raise PermissionDenied(
                 _("Only members of another organisation can answer this research need.")
@@ -415,17 +361,24 @@ def answer_create(*, actor, need: Need, **fields) -> Answer:
         except IntegrityError as exc:  # a parallel answer of a colleague won the race
             raise ValidationError(_("Your organisation has already answered this need.")) from exc
         answer.conversation = Conversation.objects.create(answer=answer)
+        _attach(stored, actor, files, answer=answer)
         notifications.answer_received(answer)
         return answer
 
 
-def _decided(actor, answer: Answer, allowed: tuple) -> Answer:
-    answer = (
-        Answer.objects.select_for_update().select_related("need", "organisation").get(pk=answer.pk)
+def _decided(actor, answer: Answer, may) -> Answer:
+    """The answer, locked, if ``may`` (a permissions predicate) allows the decision now."""
+    # The need too, so a decision and the need's closing (need_close, the expiry) wait for
+    # each other; and the answering organisation, so a decision and that organisation's
+    # deactivation (members.services, which withdraws its open answers) do.
+    answer = locking.lock_one(
+        Answer.objects.select_related("need", "organisation"),
+        answer.pk,
+        of=("self", "need", "organisation"),
     )
     if not permissions.can_decide_answers(actor, answer.need):
         raise PermissionDenied(_("Only the organisation that posted the need decides."))
-    if answer.status not in allowed:
+    if not may(actor, answer):
         raise ValidationError(
             _("This answer is %(status)s and cannot be changed that way.")
             % {"status": answer.get_status_display()}
@@ -435,7 +388,7 @@ def _decided(actor, answer: Answer, allowed: tuple) -> Answer:
 
 def answer_shortlist(*, actor, answer: Answer) -> Answer:
     with transaction.atomic():
-        answer = _decided(actor, answer, (Answer.Status.SUBMITTED,))
+        answer = _decided(actor, answer, permissions.can_shortlist_answer)
         answer.status = Answer.Status.SHORTLISTED
         answer.save()
         notifications.answer_shortlisted(answer)
@@ -446,8 +399,9 @@ def answer_accept(*, actor, answer: Answer) -> Answer:
     """Accepting reveals both sides' contacts (and an anonymous need's poster) to this
     responder. Several answers of one need may be accepted."""
     with transaction.atomic():
-        answer = _decided(actor, answer, (Answer.Status.SUBMITTED, Answer.Status.SHORTLISTED))
-        if answer.need.status != Need.Status.PUBLISHED:
+        # What may be declined may be accepted, while the need is open (can_accept_answer).
+        answer = _decided(actor, answer, permissions.can_decline_answer)
+        if not permissions.can_accept_answer(actor, answer):
             raise ValidationError(_("Answers can only be accepted while the need is open."))
         answer.status = Answer.Status.ACCEPTED
         answer.decided_at = timezone.now()
@@ -464,7 +418,7 @@ def answer_decline(*, actor, answer: Answer, feedback: str) -> Answer:
             {"feedback": _("Please give the responder a short reason; they will see it.")}
         )
     with transaction.atomic():
-        answer = _decided(actor, answer, (Answer.Status.SUBMITTED, Answer.Status.SHORTLISTED))
+        answer = _decided(actor, answer, permissions.can_decline_answer)
         answer.status = Answer.Status.DECLINED
         answer.feedback = feedback
         answer.decided_at = timezone.now()
@@ -477,10 +431,10 @@ def answer_decline(*, actor, answer: Answer, feedback: str) -> Answer:
 def answer_withdraw(*, actor, answer: Answer) -> Answer:
     """The responder takes back an answer not yet decided; the organisation may answer again."""
     with transaction.atomic():
-        answer = Answer.objects.select_for_update().get(pk=answer.pk)
+        answer = locking.lock_one(Answer, answer.pk)
         if not permissions.is_responder(actor, answer):
             raise PermissionDenied(_("Only the answering organisation can withdraw its answer."))
-        if answer.status not in (Answer.Status.SUBMITTED, Answer.Status.SHORTLISTED):
+        if not permissions.can_withdraw_answer(actor, answer):
             raise ValidationError(_("Only answers not yet decided can be withdrawn."))
         answer.status = Answer.Status.WITHDRAWN
         answer.decided_at = timezone.now()
@@ -504,7 +458,7 @@ def message_send(*, actor, conversation: Conversation, body: str) -> Message:
         answer = conversation.answer
         if not permissions.can_write_in_conversation(actor, answer):
             raise PermissionDenied(_("Only the two organisations write in this conversation."))
-        if answer.status in (Answer.Status.WITHDRAWN, Answer.Status.DECLINED):
+        if not permissions.can_send_message(actor, answer):
             raise ValidationError(_("This conversation is closed."))
         message = Message(
             conversation=conversation,
@@ -535,50 +489,45 @@ def conversation_mark_read(*, actor, conversation: Conversation) -> int:
 
 
 def attachment_add(*, actor, upload, need: Need | None = None, answer: Answer | None = None):
-    """Stores a PDF, PNG or JPEG (checked by content, at most 10 MB) under a server-generated
-    name; at most five per need and per answer."""
+    """Stores a PDF, PNG or JPEG (checked by content, at most 10 MB: files.store_attachment)
+    under a server-generated name; at most five per need and per answer."""
     if (need is None) == (answer is None):
         raise TypeError("Give exactly one of need and answer.")
     with transaction.atomic():
         if need is not None:
-            need = _locked(Need, need)
+            need = locking.lock_one(Need, need.pk)
             if not permissions.can_manage_need(actor, need):
                 raise PermissionDenied(_("You cannot add files to this research need."))
-            if need.status == Need.Status.CLOSED:
+            if not permissions.can_attach_to_need(actor, need):
                 raise ValidationError({"file": _("This research need is closed.")})
             existing = need.attachments.count()
         else:
-            answer = _locked(Answer, answer)
+            answer = locking.lock_one(Answer, answer.pk)
             if not permissions.is_responder(actor, answer):
                 raise PermissionDenied(_("You cannot add files to this answer."))
-            if not answer.is_active:
+            if not permissions.can_attach_to_answer(actor, answer):
                 raise ValidationError({"file": _("This answer is closed.")})
             existing = answer.attachments.count()
         if existing >= MAX_ATTACHMENTS:
             raise ValidationError(
                 {"file": _("At most %(max)d files can be attached.") % {"max": MAX_ATTACHMENTS}}
             )
-        try:
-            content_type = sniff_content_type(upload)
-        except ValidationError as exc:
-            raise ValidationError({"file": exc.error_list}) from exc
-        attachment = Attachment(
-            need=need,
-            answer=answer,
-            original_name=clean_original_name(getattr(upload, "name", "")),
-            content_type=content_type,
-            size=upload.size,
-            uploaded_by=actor,
-        )
-        attachment.file.save("upload", upload, save=False)
-        try:
-            attachment.full_clean(exclude=["file"])
-            attachment.save()
-        except Exception:
-            # The row did not make it: the stored file must not linger on disk.
-            attachment.file.delete(save=False)
-            raise
-        return attachment
+        return store_attachment(upload, need=need, answer=answer, uploaded_by=actor)
+
+
+def attachments_add(*, actor, files, need: Need | None = None, answer: Answer | None = None):
+    """Several files at once (attachment_add), all or nothing."""
+    with atomic_with_files() as stored:
+        return _attach(stored, actor, files, need=need, answer=answer)
+
+
+def _attach(stored: list, actor, uploads, **parent) -> list[Attachment]:
+    """Adds each upload and notes its stored file at once, for atomic_with_files."""
+    attachments = []
+    for upload in uploads:
+        attachments.append(attachment_add(actor=actor, upload=upload, **parent))
+        stored.append((attachments[-1].file.storage, attachments[-1].file.name))
+    return attachments
 
 
 def attachment_remove(*, actor, attachment: Attachment) -> None:

@@ -270,13 +270,12 @@ def test_remove_deletes_row_and_file(
 def test_files_of_a_rolled_back_submission_leave_no_trace(client, owner, settings, monkeypatch):
     from django.core.exceptions import ValidationError
 
-    from research_needs import views
     from tests.research_needs.test_forms import _need_post
 
     def refuse(**kwargs):
         raise ValidationError("Die Einreichung ist gerade nicht möglich.")
 
-    monkeypatch.setattr(views.services, "need_submit", refuse)
+    monkeypatch.setattr(services, "need_submit", refuse)
     client.force_login(owner)
     data = _need_post(action="submit")
     data["files"] = [_pdf()]

@@ -15,11 +15,11 @@ from django.urls import reverse
 
 from research_needs.models import Answer, Attachment, Need
 from tests.factories import AnswerFactory, MessageFactory, NeedFactory
+from tests.matrix import LOGIN, MATRIX_ARGS, cases, check, url_names
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["visitor", "other", "responder", "member", "admin", "organiser"]
-LOGIN = "login"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -28,36 +28,32 @@ def _fake_pdf():
     return {"files": SimpleUploadedFile("plan.pdf", b"<html><body>nope</body></html>")}
 
 
-def _row(name, method, args, expected, data=None):
-    return (name, method, args, expected, data or {})
-
-
-# name, method, args builder, expected per role in ROLES order, POST data
+# name, method, args builder, expected per role in ROLES order, POST data (tests/matrix.py)
 MATRIX = [
-    _row("list", "get", lambda w: [], [200, 200, 200, 200, 200, 200]),
-    _row("create", "get", lambda w: [], [LOGIN, 200, 200, 200, 200, 200]),
+    ("list", "get", lambda w: [], [200, 200, 200, 200, 200, 200]),
+    ("create", "get", lambda w: [], [LOGIN, 200, 200, 200, 200, 200]),
     # The organiser has no organisation of their own: sent to create or join one.
-    _row("mine", "get", lambda w: [], [LOGIN, 200, 200, 200, 200, 302]),
-    _row("moderation", "get", lambda w: [], [LOGIN, 404, 404, 404, 404, 200]),
-    _row("publish", "post", lambda w: [w["submitted"].pk], [LOGIN, 404, 404, 404, 404, 302]),
-    _row(
+    ("mine", "get", lambda w: [], [LOGIN, 200, 200, 200, 200, 302]),
+    ("moderation", "get", lambda w: [], [LOGIN, 404, 404, 404, 404, 200]),
+    ("publish", "post", lambda w: [w["submitted"].pk], [LOGIN, 404, 404, 404, 404, 302]),
+    (
         "request_changes",
         "post",
         lambda w: [w["submitted"].pk],
         [LOGIN, 404, 404, 404, 404, 302],
         {"comment": "Bitte die Jahresmenge nennen."},
     ),
-    _row(
+    (
         "reject",
         "post",
         lambda w: [w["submitted"].pk],
         [LOGIN, 404, 404, 404, 404, 302],
         {"comment": "Kein Forschungsbedarf."},
     ),
-    _row("detail", "get", lambda w: [w["public"].pk], [200, 200, 200, 200, 200, 200]),
-    _row("edit", "get", lambda w: [w["draft"].pk], [LOGIN, 404, 404, 200, 200, 200]),
-    _row("submit", "post", lambda w: [w["draft"].pk], [LOGIN, 404, 404, 302, 302, 302]),
-    _row(
+    ("detail", "get", lambda w: [w["public"].pk], [200, 200, 200, 200, 200, 200]),
+    ("edit", "get", lambda w: [w["draft"].pk], [LOGIN, 404, 404, 200, 200, 200]),
+    ("submit", "post", lambda w: [w["draft"].pk], [LOGIN, 404, 404, 302, 302, 302]),
+    (
         "close",
         "post",
         lambda w: [w["public"].pk],
@@ -65,14 +61,14 @@ MATRIX = [
         {"reason": "withdrawn"},
     ),
     # An invalid form answers 400 with field errors: allowed, and nothing changes.
-    _row(
+    (
         "extend",
         "post",
         lambda w: [w["public"].pk],
         [LOGIN, 404, 404, 400, 400, 400],
         {"deadline": "kein Datum"},
     ),
-    _row(
+    (
         "attachment_add",
         "post",
         lambda w: [w["draft"].pk],
@@ -80,22 +76,22 @@ MATRIX = [
         _fake_pdf,
     ),
     # Files are for members only; a visitor is not told that a file exists.
-    _row(
+    (
         "attachment",
         "get",
         lambda w: [w["public"].pk, w["public_file"].pk],
         [404, 200, 200, 200, 200, 200],
     ),
-    _row(
+    (
         "attachment_remove",
         "post",
         lambda w: [w["draft"].pk, w["draft_file"].pk],
         [LOGIN, 404, 404, 302, 302, 302],
     ),
-    _row("answer", "get", lambda w: [w["public"].pk], [LOGIN, 200, 200, 404, 404, 404]),
-    _row("answer_shortlist", "post", lambda w: [w["answer"].pk], [LOGIN, 404, 404, 302, 302, 404]),
-    _row("answer_accept", "post", lambda w: [w["answer"].pk], [LOGIN, 404, 404, 302, 302, 404]),
-    _row(
+    ("answer", "get", lambda w: [w["public"].pk], [LOGIN, 200, 200, 404, 404, 404]),
+    ("answer_shortlist", "post", lambda w: [w["answer"].pk], [LOGIN, 404, 404, 302, 302, 404]),
+    ("answer_accept", "post", lambda w: [w["answer"].pk], [LOGIN, 404, 404, 302, 302, 404]),
+    (
         "answer_decline",
         "post",
         lambda w: [w["answer"].pk],
@@ -103,23 +99,23 @@ MATRIX = [
         {"feedback": "Passt leider nicht zu unserem Zeitplan."},
     ),
     # Withdrawing asks first: GET shows the page, only its POST with "confirm" withdraws.
-    _row("answer_withdraw", "get", lambda w: [w["answer"].pk], [LOGIN, 404, 200, 404, 404, 404]),
-    _row("answer_withdraw", "post", lambda w: [w["answer"].pk], [LOGIN, 404, 302, 404, 404, 404]),
-    _row(
+    ("answer_withdraw", "get", lambda w: [w["answer"].pk], [LOGIN, 404, 200, 404, 404, 404]),
+    ("answer_withdraw", "post", lambda w: [w["answer"].pk], [LOGIN, 404, 302, 404, 404, 404]),
+    (
         "answer_withdraw",
         "post",
         lambda w: [w["answer"].pk],
         [LOGIN, 404, 302, 404, 404, 404],
         {"confirm": "yes"},
     ),
-    _row(
+    (
         "answer_attachment_add",
         "post",
         lambda w: [w["answer"].pk],
         [LOGIN, 404, 400, 404, 404, 404],
         _fake_pdf,
     ),
-    _row(
+    (
         "conversation",
         "get",
         lambda w: [w["answer"].conversation.pk],
@@ -129,35 +125,35 @@ MATRIX = [
 
 # More objects behind the same URLs: what hides a need, an answer or a file.
 VISIBILITY = [
-    _row("detail", "get", lambda w: [w["members_only"].pk], [404, 200, 200, 200, 200, 200]),
-    _row("detail", "get", lambda w: [w["anonymous"].pk], [404, 200, 200, 200, 200, 200]),
-    _row("detail", "get", lambda w: [w["draft"].pk], [404, 404, 404, 200, 200, 200]),
-    _row("detail", "get", lambda w: [w["submitted"].pk], [404, 404, 404, 200, 200, 200]),
-    _row("edit", "get", lambda w: [w["submitted"].pk], [LOGIN, 404, 404, 200, 200, 200]),
-    _row(
+    ("detail", "get", lambda w: [w["members_only"].pk], [404, 200, 200, 200, 200, 200]),
+    ("detail", "get", lambda w: [w["anonymous"].pk], [404, 200, 200, 200, 200, 200]),
+    ("detail", "get", lambda w: [w["draft"].pk], [404, 404, 404, 200, 200, 200]),
+    ("detail", "get", lambda w: [w["submitted"].pk], [404, 404, 404, 200, 200, 200]),
+    ("edit", "get", lambda w: [w["submitted"].pk], [LOGIN, 404, 404, 200, 200, 200]),
+    (
         "attachment",
         "get",
         lambda w: [w["draft"].pk, w["draft_file"].pk],
         [404, 404, 404, 200, 200, 200],
     ),
-    _row(
+    (
         "attachment",
         "get",
         lambda w: [w["public"].pk, w["answer_file"].pk],
         [404, 404, 200, 200, 200, 200],
     ),
     # A file id under another need's URL is not found, whoever asks.
-    _row(
+    (
         "attachment",
         "get",
         lambda w: [w["members_only"].pk, w["public_file"].pk],
         [404, 404, 404, 404, 404, 404],
     ),
     # Those who may see a draft are sent back to it with a note; the rest do not find it.
-    _row("answer", "get", lambda w: [w["draft"].pk], [LOGIN, 404, 404, 302, 302, 302]),
-    _row("answer", "get", lambda w: [w["anonymous"].pk], [LOGIN, 200, 200, 404, 404, 404]),
+    ("answer", "get", lambda w: [w["draft"].pk], [LOGIN, 404, 404, 302, 302, 302]),
+    ("answer", "get", lambda w: [w["anonymous"].pk], [LOGIN, 200, 200, 404, 404, 404]),
     # An organiser publishing a draft gets an error message, and the draft stays a draft.
-    _row("publish", "post", lambda w: [w["draft"].pk], [LOGIN, 404, 404, 404, 404, 302]),
+    ("publish", "post", lambda w: [w["draft"].pk], [LOGIN, 404, 404, 404, 404, 302]),
 ]
 
 
@@ -209,52 +205,20 @@ def world(sme, owner, colleague, institute, researcher, stranger, organiser_user
     }
 
 
-def _cases(rows, prefix):
-    return [
-        pytest.param(name, method, args, role, expected, data, id=f"{prefix}{name}-{i}-{role}")
-        for i, (name, method, args, expectations, data) in enumerate(rows)
-        for role, expected in zip(ROLES, expectations, strict=True)
-    ]
-
-
-def _check(client, world, name, method, args, role, expected, data):
-    user = world["users"][role]
-    if user is not None:
-        client.force_login(user)
-    url = reverse(f"research_needs:{name}", args=args(world))
-
-    response = getattr(client, method)(url, data() if callable(data) else data)
-    if response.streaming:
-        response.close()
-
-    if expected == LOGIN:
-        assert response.status_code == 302, response.status_code
-        assert response["Location"].startswith(reverse("account_login"))
-    else:
-        assert response.status_code == expected, (
-            f"{role} {method.upper()} {url}: {response.status_code}, expected {expected}"
-        )
-        if expected == 302:
-            assert not response["Location"].startswith(reverse("account_login"))
-    return response
-
-
-@pytest.mark.parametrize(("name", "method", "args", "role", "expected", "data"), _cases(MATRIX, ""))
+@pytest.mark.parametrize(MATRIX_ARGS, cases(MATRIX, ROLES))
 def test_permission_matrix(client, world, name, method, args, role, expected, data):
-    _check(client, world, name, method, args, role, expected, data)
+    check(client, world, "research_needs", name, method, args, role, expected, data)
 
 
-@pytest.mark.parametrize(
-    ("name", "method", "args", "role", "expected", "data"), _cases(VISIBILITY, "hidden-")
-)
+@pytest.mark.parametrize(MATRIX_ARGS, cases(VISIBILITY, ROLES, "hidden-"))
 def test_hidden_objects(client, world, name, method, args, role, expected, data):
-    _check(client, world, name, method, args, role, expected, data)
+    check(client, world, "research_needs", name, method, args, role, expected, data)
 
 
 def test_permission_matrix_covers_every_needs_url():
     from research_needs.urls import urlpatterns
 
-    assert {pattern.name for pattern in urlpatterns} == {row[0] for row in MATRIX}
+    assert url_names(urlpatterns) == {row[0] for row in MATRIX}
 
 
 # --- refused actions change nothing ---------------------------------------------------------

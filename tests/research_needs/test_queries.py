@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from research_needs.models import Attachment
-from research_needs.views import PAGE_SIZE
+from research_needs.views.needs import PAGE_SIZE
 from tests.factories import (
     AnswerFactory,
     MembershipFactory,

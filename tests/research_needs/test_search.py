@@ -12,7 +12,7 @@ from django.utils import timezone
 from bench.needs_data import create_needs
 from members.models import Organisation
 from research_needs.selectors import search_needs
-from research_needs.views import PAGE_SIZE
+from research_needs.views.needs import PAGE_SIZE
 from tests.factories import MembershipFactory, NeedFactory, OrganisationFactory, topic
 
 pytestmark = pytest.mark.django_db
