@@ -11,7 +11,6 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import QuerySet
 
 from forum import locking
 from forum.privacy import registry
@@ -74,10 +73,6 @@ def test_erase_user_two_admins_at_once_exactly_one_succeeds():
 
 def test_erase_user_two_admins_at_once_without_lock_loses_every_admin(monkeypatch):
     monkeypatch.setattr(locking, "ENABLED", False)
-    # Transitional: the lock this canary removes is members.services._lock_memberships, which
-    # still calls select_for_update itself on this branch. Delete this line (and the QuerySet
-    # import) once members locks through forum.locking; the switch above then does it alone.
-    monkeypatch.setattr(QuerySet, "select_for_update", lambda self, **kwargs: self)
 
     organisation, outcomes = race_two_admin_deletions()
 
