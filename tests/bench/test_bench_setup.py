@@ -1,11 +1,37 @@
-"""What the benchmarks build on the real database: the logged-in sessions the load sends."""
+"""What the benchmarks build on the real database: P5's event at fixed times (it failed
+every evening when its times followed the clock) and the logged-in sessions the load sends."""
+
+from datetime import datetime
 
 import pytest
 from django.test import Client
 
+from bench.bench_registrations import create_event
 from bench.sessions import login, member, organiser
+from events.forms import RegistrationChoicesForm
+from events.models import BERLIN
 
 pytestmark = pytest.mark.django_db
+
+
+def test_p5_event_is_one_day_at_fixed_hours_and_open():
+    event = create_event(seats=100)
+
+    assert not event.is_multi_day
+    start, end = event.starts_at.astimezone(BERLIN), event.ends_at.astimezone(BERLIN)
+    assert (start.hour, end.hour, start.date()) == (10, 17, end.date())
+    assert event.registration_state() == "open"
+    # Even at the late hour when the old event crossed midnight.
+    assert event.registration_state(now=datetime(2026, 5, 4, 23, 30, tzinfo=BERLIN)) == "open"
+
+
+def test_p5_post_is_a_valid_registration_without_days():
+    event = create_event(seats=100)
+
+    form = RegistrationChoicesForm({"dietary_needs": ""}, event=event, sessions=[])
+
+    assert form.is_valid(), form.errors
+    assert "days" not in form.fields
 
 
 def test_session_cookie_logs_the_member_in():
