@@ -1,11 +1,15 @@
 """What the benchmarks build on the real database: P5's event at fixed times (it failed
-every evening when its times followed the clock) and the logged-in sessions the load sends."""
+every evening when its times followed the clock), the logged-in sessions the load sends,
+and the Server-Timing header of the search benchmark."""
 
 from datetime import datetime
 
 import pytest
-from django.test import Client
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 
+from bench import web_timing
 from bench.bench_registrations import create_event
 from bench.sessions import login, member, organiser
 from events.forms import RegistrationChoicesForm
@@ -56,3 +60,17 @@ def test_organiser_session_opens_the_admin_with_mfa_required(settings):
 
     assert response.status_code == 200
     assert b'id="changelist"' in response.content
+
+
+def test_server_timing_counts_sql():
+    def view(request):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.execute("SELECT 2")
+        return HttpResponse("ok")
+
+    response = web_timing.ServerTiming(view)(RequestFactory().get("/"))
+
+    timing = web_timing.parse(response["Server-Timing"])
+    assert timing["queries"] == 2
+    assert 0 <= timing["db"] <= timing["app"]
