@@ -27,7 +27,7 @@ os.environ["SECURE_SSL_REDIRECT"] = "0"
 
 from bench.server import bench_redis_url
 from forum.settings import *  # noqa: F403
-from forum.settings import DATABASES, MIDDLEWARE
+from forum.settings import CACHES, DATABASES, MIDDLEWARE
 
 DATABASES["default"]["NAME"] = BENCH_DB
 # Persistent connections, as a production deployment would use them.
@@ -38,16 +38,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 _redis = bench_redis_url()
-if _redis:
-    CACHES = {
-        "default": {
-            "BACKEND": "forum.cache.ResilientRedisCache",
-            "LOCATION": _redis,
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5, "RETRY_AFTER": 5},
-        }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if _redis:  # forum.settings' Redis cache, on the bench database
+    CACHES["default"]["LOCATION"] = _redis
 CELERY_BROKER_URL = _redis or "memory://"
 CELERY_TASK_ALWAYS_EAGER = False
 EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"  # nothing leaves the machine
