@@ -94,8 +94,18 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The page benchmarks load the server with wrk (Debian's package), installed here when it is
+# missing. The run is kept in bench/RESULTS.md (machine, date, table, output) when it is a
+# full one; BENCH_ARGS runs less: `make bench BENCH_ARGS="--quick"`, or names of benchmarks
+# (`python -m bench --list`). Exit status 0 when every benchmark measured, targets met or
+# not; 1 when one broke.
 bench: install-test
-	$(BIN)/python -m bench
+	@command -v wrk >/dev/null || { \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		echo "make: installing wrk for the page benchmarks: $${sudo:+$$sudo }apt-get install -y wrk"; \
+		$$sudo apt-get install -y wrk || { $$sudo apt-get update && $$sudo apt-get install -y wrk; }; \
+	}
+	$(BIN)/python -m bench --results bench/RESULTS.md $(BENCH_ARGS)
 
 # Regenerate the hashed lock files after changing pyproject.toml. uv's universal resolution
 # keeps packages that only some 3.11 patch releases need (async-timeout below 3.11.3), so the

@@ -1,5 +1,6 @@
 """A gunicorn server of the site on loopback for benchmarks that go through HTTP, and the
-bits every subprocess-starting benchmark needs (a free port, the database URL)."""
+bits every subprocess-starting benchmark needs (a free port, the database URL, the
+benchmark's own Redis database)."""
 
 import contextlib
 import http.client
@@ -13,7 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -33,6 +34,32 @@ def database_url() -> str:
     db = connection.settings_dict
     host = quote(str(db["HOST"]), safe="")
     return f"postgres://{quote(db['USER'])}:{quote(db['PASSWORD'] or '')}@{host}:{db['PORT']}/"
+
+
+def bench_redis_url() -> str | None:
+    """The Redis database benchmarks may empty (``FORUM_BENCH_REDIS_DB``, default 14) on the
+    server of REDIS_URL, or None without REDIS_URL. The site under gunicorn keeps its cache
+    and its task queue there, so no page cached by an earlier run (or by development) is
+    served, and development's own Redis database is never touched."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return None
+    parts = urlsplit(url)
+    db = os.environ.get("FORUM_BENCH_REDIS_DB", "14")
+    return urlunsplit((parts.scheme, parts.netloc, f"/{db}", "", ""))
+
+
+def flush_bench_redis() -> None:
+    url = bench_redis_url()
+    if url is None:
+        return
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=3)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
 
 
 @dataclass
@@ -64,16 +91,19 @@ def _wait_for(server: Server, process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def gunicorn(options: list[str]) -> Iterator[Server]:
+def gunicorn(options: list[str], *, env: dict[str, str] | None = None) -> Iterator[Server]:
     """Runs the site under gunicorn with ``options`` and the bench settings
-    (bench/web_settings.py: the site plus ``/bench/trivial/``) until the block ends; then
-    ``server.log`` holds what it printed."""
+    (bench/web_settings.py: the site as in production, DEBUG=0, plus ``/bench/trivial/``)
+    until the block ends; then ``server.log`` holds what it printed. The bench Redis
+    database is emptied first. ``env``: more environment variables for the server."""
     port = free_port()
+    flush_bench_redis()
     env = dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="bench.web_settings",
         DATABASE_URL=database_url(),
         PYTHONUNBUFFERED="1",
+        **(env or {}),
     )
     with tempfile.TemporaryDirectory(prefix="bench-gunicorn-") as log_dir:
         server = Server(port=port, log_path=Path(log_dir) / "gunicorn.log")

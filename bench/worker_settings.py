@@ -5,7 +5,7 @@ server, and the broker the benchmark names (``FORUM_BENCH_BROKER_URL``,
 
 import os
 
-os.environ.setdefault("DEBUG", "1")  # the development SECRET_KEY, as bench.db keeps it
+os.environ.setdefault("DEBUG", "1")  # development defaults; bench.db sets the SECRET_KEY
 
 from bench.db import BENCH_DB
 from forum.settings import *  # noqa: F403
