@@ -383,10 +383,22 @@ def test_guest_registration_sent_twice_at_once_creates_one(transactional_db):
 
 
 @race
-def test_stand_application_sent_twice_at_once_creates_one(sme_admin):
+def test_stand_application_sent_twice_at_once_creates_one(sme_admin, monkeypatch):
+    from events import selectors
     from events.models import Stand
     from tests.factories import EventFactory
 
+    # Every request reads "no application yet" before any writes, however the threads are
+    # scheduled on a loaded machine (else a late one meets the finished first and is told 409).
+    meet = _meet_once(threading.Barrier(4))
+    read = selectors.active_stand
+
+    def read_then_meet(*args, **kwargs):
+        result = read(*args, **kwargs)
+        meet()
+        return result
+
+    monkeypatch.setattr(selectors, "active_stand", read_then_meet)
     event = EventFactory(capacity=10)
     data = {"kind": "table", "description": "Unsere Schredderanlage im Modell."}
 
