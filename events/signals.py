@@ -24,7 +24,6 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from forum import locking
 from members.signals import organisation_deactivated
 
 from .models import Event, ProgrammeItem, Room, Speaker, Stand
@@ -134,15 +133,6 @@ def connect() -> None:
 def withdraw_stands(sender, *, organisation, actor, **kwargs) -> dict:
     """Its stand applications at coming events are withdrawn (``stand_withdraw``, as the
     actor); stands at past events are records, not applications any more."""
-    from .services import stand_withdraw
+    from .services import stands_withdraw_for_organisation
 
-    stands = locking.lock_rows(
-        Stand.objects.filter(organisation=organisation)
-        .exclude(status=Stand.Status.DECLINED)
-        .select_related("event")
-    )
-    return {
-        "stands": [
-            stand_withdraw(actor=actor, stand=stand) for stand in stands if not stand.event.is_past
-        ]
-    }
+    return {"stands": stands_withdraw_for_organisation(organisation=organisation, actor=actor)}

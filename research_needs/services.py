@@ -20,7 +20,8 @@ from django.utils.translation import gettext_noop
 
 from forum import locking
 from members.models import Organisation, Topic
-from members.permissions import is_organiser, membership_of, organisation_can_act
+from members.notifications import notify_answer_withdrawn
+from members.permissions import is_member_of, is_organiser, membership_of, organisation_can_act
 
 from . import notifications, permissions
 from .files import atomic_with_files, store_attachment
@@ -440,6 +441,41 @@ def answer_withdraw(*, actor, answer: Answer) -> Answer:
         answer.decided_at = timezone.now()
         answer.save()
         return answer
+
+
+def organisation_answers_and_needs_withdraw(*, organisation: Organisation, actor) -> dict:
+    """An organisation nobody speaks for any more (``members``' deactivation, inside its
+    transaction): its open answers are withdrawn (the needs' owners are told) and its own
+    open needs closed as withdrawn, since nobody is left to read answers to them. A member
+    leaving withdraws as the responder; an organiser closing an organisation nobody belongs
+    to any more ends the answers in its name."""
+    acting_member = is_member_of(actor, organisation)
+    answers = []
+    for original in (
+        Answer.objects.filter(
+            organisation=organisation,
+            status__in=(Answer.Status.SUBMITTED, Answer.Status.SHORTLISTED),
+        )
+        .select_related("need", "need__organisation")
+        .order_by("pk")
+    ):
+        if acting_member:
+            answer = answer_withdraw(actor=actor, answer=original)
+        else:
+            answer = locking.lock_one(Answer, original.pk)
+            answer.status = Answer.Status.WITHDRAWN
+            answer.decided_at = timezone.now()
+            answer.save(update_fields=["status", "decided_at"])
+        answer.need = original.need
+        answers.append(answer)
+        notify_answer_withdrawn(answer, recipients=notifications.need_owners(answer.need))
+    needs = [
+        need_close(actor=actor, need=need, reason=Need.CloseReason.WITHDRAWN)
+        for need in Need.objects.filter(organisation=organisation)
+        .exclude(status=Need.Status.CLOSED)
+        .order_by("pk")
+    ]
+    return {"answers": answers, "needs": needs}
 
 
 # --- Conversations --------------------------------------------------------------------------

@@ -39,7 +39,14 @@ from .registrations import (
     registrations_erase,
     registrations_promote,
 )
-from .stands import stand_apply, stand_decide, stand_delete, stand_save, stand_withdraw
+from .stands import (
+    stand_apply,
+    stand_decide,
+    stand_delete,
+    stand_save,
+    stand_withdraw,
+    stands_withdraw_for_organisation,
+)
 
 __all__ = [
     "calendar_feed_delete",
@@ -71,4 +78,5 @@ __all__ = [
     "stand_delete",
     "stand_save",
     "stand_withdraw",
+    "stands_withdraw_for_organisation",
 ]

@@ -127,6 +127,18 @@ def stand_withdraw(*, actor, stand: Stand) -> Stand | None:
         return stand
 
 
+def stands_withdraw_for_organisation(*, organisation, actor) -> list[Stand]:
+    """An organisation nobody speaks for any more (``members``' deactivation, inside its
+    transaction): its stand applications at coming events are withdrawn; stands at past
+    events are records, not applications any more."""
+    stands = locking.lock_rows(
+        Stand.objects.filter(organisation=organisation)
+        .exclude(status=Stand.Status.DECLINED)
+        .select_related("event")
+    )
+    return [stand_withdraw(actor=actor, stand=stand) for stand in stands if not stand.event.is_past]
+
+
 def stand_delete(*, stand: Stand, actor) -> None:
     """Deletes a stand application for good (nobody is told: decline it instead)."""
     if not permissions.can_manage_events(actor):
