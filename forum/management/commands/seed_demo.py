@@ -13,7 +13,7 @@ from django.utils.module_loading import import_string
 SEEDERS = [
     "members.demo.seed",
     "research_needs.demo.seed",
-    "forum.notifications.demo.seed",
+    "members.demo_notifications.seed",
     "events.demo.seed",
 ]
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from members.demo import PERSONAS
-from members.models import Membership, User
+from forum.notifications.models import EmailState, MassMail, Notification
 
-from .models import EmailState, MassMail, Notification
+from .demo import PERSONAS
+from .models import Membership, User
 
 WELCOME_DE = "Innovationsforum 2027: Programm und Anmeldung sind online"
 WELCOME_EN = "Innovation Forum 2027: programme and registration are online"
