@@ -8,64 +8,64 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 COLOURS = ["#205067", "#b35900", "#4d7a2a"]  # AA contrast on white and on the dark theme's grey
-LABEL_WIDTH = 210
-BAR_WIDTH = 250
-ROW = 26
-BAR = 16
+WIDTH = 360  # narrow, so a phone shows it near full size
+BAR_WIDTH = 300
+LABEL = 18  # each row: its label on a line of its own, then its bars
+BAR = 14
+GAP = 10
 _ids = count(1)
 
 
 def bar_chart(title, rows, series=None):
-    """Horizontal bars. ``rows``: [(label, value)] or [(label, [value per series])] with
-    ``series`` naming each series (then a legend is drawn)."""
+    """Horizontal bars, each row's label above its bars (long labels need the width).
+    ``rows``: [(label, value)] or [(label, [value per series])] with ``series`` naming each
+    series (then a legend is drawn)."""
+    if not rows:
+        return ""
     series = list(series or [])
     values = [value if isinstance(value, list | tuple) else [value] for _label, value in rows]
     per_row = max((len(v) for v in values), default=1)
     biggest = max((x or 0 for v in values for x in v), default=0) or 1
-    legend_height = ROW if series else 0
-    row_height = max(ROW, per_row * (BAR + 2) + 8)
-    height = legend_height + row_height * len(rows) + 4
-    width = LABEL_WIDTH + BAR_WIDTH + 50
+    legend_height = LABEL + 6 if series else 0
+    row_height = LABEL + per_row * (BAR + 2) + GAP
+    height = legend_height + row_height * len(rows)
     chart_id = f"chart-{next(_ids)}"
     parts = []
-    if series:
-        x = 0
-        for index, name in enumerate(series):
-            parts.append(
-                format_html(
-                    '<rect x="{}" y="4" width="12" height="12" fill="{}"></rect>'
-                    '<text x="{}" y="15" font-size="12" fill="currentColor">{}</text>',
-                    x,
-                    COLOURS[index % len(COLOURS)],
-                    x + 16,
-                    name,
-                )
+    x = 0
+    for index, name in enumerate(series):
+        parts.append(
+            format_html(
+                '<rect x="{}" y="3" width="12" height="12" fill="{}"></rect>'
+                '<text x="{}" y="14" font-size="13" fill="currentColor">{}</text>',
+                x,
+                COLOURS[index % len(COLOURS)],
+                x + 16,
+                name,
             )
-            x += 16 + 8 * len(str(name)) + 16
+        )
+        x += 16 + 7 * len(str(name)) + 14
     for index, ((label, _value), row_values) in enumerate(zip(rows, values, strict=True)):
         top = legend_height + index * row_height
         parts.append(
             format_html(
-                '<text x="{}" y="{}" font-size="12" text-anchor="end" fill="currentColor">{}</text>',
-                LABEL_WIDTH - 8,
-                top + row_height / 2 + 4,
+                '<text x="0" y="{}" font-size="13" fill="currentColor">{}</text>',
+                top + LABEL - 5,
                 label,
             )
         )
         for position, value in enumerate(row_values):
-            y = top + 4 + position * (BAR + 2)
+            y = top + LABEL + position * (BAR + 2)
             length = round(BAR_WIDTH * (value or 0) / biggest, 1)
             parts.append(
                 format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>'
+                    '<rect x="0" y="{}" width="{}" height="{}" fill="{}"></rect>'
                     '<text x="{}" y="{}" font-size="12" fill="currentColor">{}</text>',
-                    LABEL_WIDTH,
                     y,
                     length,
                     BAR,
                     COLOURS[position % len(COLOURS)],
-                    LABEL_WIDTH + length + 4,
-                    y + BAR - 4,
+                    length + 4,
+                    y + BAR - 3,
                     value or 0,
                 )
             )
@@ -74,7 +74,7 @@ def bar_chart(title, rows, series=None):
         'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
         '<title id="{}">{}</title>{}</svg>',
         chart_id,
-        width,
+        WIDTH,
         height,
         chart_id,
         title,

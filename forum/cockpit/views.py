@@ -42,7 +42,7 @@ def _charts(data):
         ),
         charts.bar_chart(
             _("Registrations, check-ins and no-shows by kind of organisation"),
-            [(label, [r, c, n]) for _code, label, r, c, n in events["by_kind"]],
+            [(label, [r, c, n]) for _code, label, r, c, n in events["by_kind"] if r or c or n],
             series=[_("Registrations"), _("Check-ins"), _("No-shows")],
         ),
     ]
