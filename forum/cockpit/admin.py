@@ -4,13 +4,89 @@ too (auditlog 3.4.1 ships no German catalogue; ours holds its labels, see ``AUDI
 from auditlog import admin as auditlog_admin
 from auditlog.models import LogEntry
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
+
+
+class RecordTypeFilter(admin.SimpleListFilter):
+    """auditlog's type filter, with the models' names instead of their technical ones."""
+
+    title = _("Resource Type")
+    parameter_name = "resource_type"
+
+    def lookups(self, request, model_admin):
+        ids = (
+            model_admin.get_queryset(request)
+            .order_by()
+            .values_list("content_type_id", flat=True)
+            .distinct()
+        )
+        choices = []
+        for pk in ids:
+            content_type = ContentType.objects.get_for_id(pk)
+            model = content_type.model_class()
+            label = capfirst(model._meta.verbose_name) if model else content_type.model
+            choices.append((str(pk), label))
+        return sorted(choices, key=lambda choice: str(choice[1]))
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(content_type_id=self.value())
+
+
+def _field(model, name):
+    try:
+        return model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        return None
+
+
+def readable(field, value):
+    """auditlog stores values as text ("None", "published", an ISO time): shown as the
+    admin shows them elsewhere (choice labels, local times, a dash for nothing)."""
+    if value in (None, "None", "", "[]"):
+        return "\u2013"  # en dash
+    if field is not None and field.choices:
+        return dict(field.flatchoices).get(value, value)
+    moment = parse_datetime(value) if isinstance(value, str) else None
+    if moment is not None:
+        return date_format(localtime(moment), "SHORT_DATETIME_FORMAT")
+    return value
 
 
 class AuditLogEntryAdmin(auditlog_admin.LogEntryAdmin):
     # Who, what, when: the correlation id means nothing to organisers.
     list_display = ["created", "resource_url", "action", "msg_short", "user_url"]
+    list_filter = ["action", RecordTypeFilter]
+
+    @admin.display(description=_("Changes"))
+    def msg(self, obj):
+        model = obj.content_type.model_class()
+        rows = []
+        for name, change in obj.changes_dict.items():
+            if not isinstance(change, list | tuple) or len(change) != 2:
+                continue
+            field = _field(model, name)
+            label = capfirst(field.verbose_name) if field is not None else name
+            rows.append((label, readable(field, change[0]), readable(field, change[1])))
+        if not rows:
+            return _("No field changes")
+        return format_html(
+            '<table class="cockpit-changes"><thead><tr><th scope="col">{}</th>'
+            '<th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
+            _("Field"),
+            _("From"),
+            _("To"),
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+        )
 
     @admin.display(description=_("Changes"))
     def msg_short(self, obj):
@@ -38,6 +114,10 @@ AUDITLOG_LABELS = [
     gettext_noop("log entries"),
     gettext_noop("Changes"),
     gettext_noop("Created"),
+    gettext_noop("Created {repr:s}"),
+    gettext_noop("Updated {repr:s}"),
+    gettext_noop("Deleted {repr:s}"),
+    gettext_noop("Logged {repr:s}"),
     gettext_noop("User"),
     gettext_noop("Resource"),
     gettext_noop("Resource Type"),

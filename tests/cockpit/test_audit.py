@@ -110,7 +110,9 @@ def test_organisers_read_the_audit_trail_in_german(client, organiser_user):
     assert "1 Änderung: Status" in html
     assert "Protokolleinträge" in html or "Protokolleintrag" in html
     assert detail.status_code == 200
-    assert "Veröffentlicht" in detail.content.decode() or "published" in detail.content.decode()
+    detail_html = detail.content.decode()
+    assert "<td>Status</td><td>Wartet auf Moderation</td><td>Veröffentlicht</td>" in detail_html
+    assert "Geändert: " in detail_html
 
 
 def test_members_cannot_read_the_audit_trail(client, member_user, staff_user):
