@@ -1,6 +1,9 @@
 """The audit trail in the admin: auditlog's own screen, with its English-only bits in German
 too (auditlog 3.4.1 ships no German catalogue; ours holds its labels, see ``AUDITLOG_LABELS``)."""
 
+import re
+from datetime import date
+
 from auditlog import admin as auditlog_admin
 from auditlog.models import LogEntry
 from django.contrib import admin
@@ -49,6 +52,9 @@ def _field(model, name):
         return None
 
 
+_DATE_REPR = re.compile(r"datetime\.date\((\d+), (\d+), (\d+)\)")
+
+
 def readable(field, value):
     """auditlog stores values as text ("None", "published", an ISO time): shown as the
     admin shows them elsewhere (choice labels, local times, a dash for nothing)."""
@@ -56,6 +62,9 @@ def readable(field, value):
         return "\u2013"  # en dash
     if field is not None and field.choices:
         return dict(field.flatchoices).get(value, value)
+    days = _DATE_REPR.findall(value) if isinstance(value, str) else []
+    if days:  # a list of dates (a registration's days), stored as Python's repr
+        return ", ".join(date_format(date(*map(int, day)), "SHORT_DATE_FORMAT") for day in days)
     moment = parse_datetime(value) if isinstance(value, str) else None
     if moment is not None:
         return date_format(localtime(moment), "SHORT_DATETIME_FORMAT")

@@ -8,10 +8,12 @@ from django.urls import reverse
 
 from events.models import Registration
 from events.services import registration_check_in
+from forum.cockpit.admin import readable
 from members.models import Organisation
 from research_needs.models import Need
 from tests.factories import (
     AnswerFactory,
+    EventFactory,
     NeedFactory,
     OrganisationFactory,
     RegistrationFactory,
@@ -87,13 +89,22 @@ def test_check_in_is_logged_without_personal_data(organiser_user):
 
 
 def test_registration_status_and_days_are_logged(organiser_user):
-    registration = RegistrationFactory()
+    registration = RegistrationFactory(event=EventFactory(two_days=True))
+    first_day = registration.event.days()[0]
 
-    Registration.objects.filter(pk=registration.pk)  # the row exists
+    registration.days = [first_day]
+    registration.save()
+    Registration.objects.get(pk=registration.pk)
     registration.status = "cancelled"
     registration.save()
 
-    assert _entries(registration).last().changes_dict["status"] == ["confirmed", "cancelled"]
+    days_entry, status_entry = _entries(registration)[1:]
+    assert list(days_entry.changes_dict) == ["days"]
+    assert status_entry.changes_dict == {"status": ["confirmed", "cancelled"]}
+    # Shown in the admin as dates, not as Python's text of them.
+    field = Registration._meta.get_field("days")
+    assert readable(field, days_entry.changes_dict["days"][0]) == "\u2013"
+    assert readable(field, days_entry.changes_dict["days"][1]) == first_day.strftime("%d.%m.%Y")
 
 
 def test_organisers_read_the_audit_trail_in_german(client, organiser_user):
