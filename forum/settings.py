@@ -47,7 +47,8 @@ SITE_URL = env("SITE_URL", f"http://127.0.0.1:{_port}").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", SITE_URL)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the organisers' site: start page, grouped apps, statistics.
+    "forum.cockpit.apps.CockpitAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,9 +63,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "auditlog",
     "forum",
     "forum.pages",
     "forum.notifications",
+    "forum.cockpit",
     "members",
     "research_needs",
     "events",
@@ -82,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Names the logged-in user as the actor of the audit trail's entries (forum/cockpit).
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -448,6 +453,10 @@ FORUM_RATE_LIMITS = {
     "message_send": "120/h",
 }
 # --- End of rate limits ----------------------------------------------------------
+
+# --- Audit trail (issue 15, forum/cockpit/audit.py) ------------------------------
+# The actor is enough: no client address in the log.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
 
 # --- Formats (issue 11, h7-polish) --------------------------------------------
 # English pages with day-month-year dates and 24-hour times, German ones with "Uhr".

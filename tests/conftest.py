@@ -46,6 +46,7 @@ DATA_MIGRATIONS = [
     ("forum.notifications.migrations.0002_organisers_permissions", "grant"),
     ("events.migrations.0002_organisers_permissions", "grant"),
     ("research_needs.migrations.0002_organisers_permissions", "grant"),
+    ("forum.cockpit.migrations.0001_organisers_read_audit_log", "grant"),
 ]
 
 
