@@ -10,7 +10,9 @@ class ResearchNeedsConfig(AppConfig):
         from research_needs.cache import connect_signals
         from research_needs.notifications import register_notifications
         from research_needs.privacy import register_privacy
+        from research_needs.signals import connect_signals as connect_matching_signals
 
         register_notifications()
         register_privacy()
         connect_signals()
+        connect_matching_signals()
