@@ -24,6 +24,8 @@ when it moved. A cache that cannot be reached falls back to rebuilding at most e
 Words are kept as integer ids (``vocabulary``) in one CSR-like array per index rather than
 one dict per document, so 100,000 needs cost tens of megabytes, not a gigabyte; term
 vectors are made on demand for the few hundred candidates the engine scores lexically.
+A rebuild reuses the previous corpus's vectors and word ids for rows whose
+``updated_at`` did not change (bench/bench_matching.py prints both build times).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from .lexical import Lexicon, TermVector
 logger = logging.getLogger(__name__)
 
 FALLBACK_SECONDS = 60
+HEAVY_BY_ID = 2000
 _KEY_PREFIX = "research_needs:matching:generation"
 
 
@@ -108,43 +111,108 @@ class TermRows(Sequence):
 
 
 @dataclass
-class _Counts:
-    """Word counts of many documents as word ids, before the lexicon is known."""
+class _Part:
+    """The heavy columns of one side's rows (vectors, word ids and counts, sentences),
+    kept between builds: a rebuild reads them again only for rows whose ``stamp`` (the
+    row's ``updated_at``) changed, so a saved need costs a light query, not 100,000 rows
+    of vectors and JSON."""
 
-    indptr: list[int] = field(default_factory=lambda: [0])
-    ids: list[int] = field(default_factory=list)
-    counts: list[int] = field(default_factory=list)
+    pks: list[int]
+    stamps: list
+    vectors: np.ndarray
+    indptr: np.ndarray
+    ids: np.ndarray
+    counts: np.ndarray
+    sentences: list = field(default_factory=list)
+    sentence_vectors: list = field(default_factory=list)
 
-    def add(self, words: dict, vocabulary: dict[str, int]) -> None:
-        for word, count in words.items():
-            self.ids.append(vocabulary.setdefault(word, len(vocabulary)))
-            self.counts.append(count)
-        self.indptr.append(len(self.ids))
-
-    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return (
-            np.asarray(self.indptr, dtype=np.int64),
-            np.asarray(self.ids, dtype=np.int32),
-            np.asarray(self.counts, dtype=np.float32),
-        )
+    def __post_init__(self):
+        self.row_of = {pk: i for i, pk in enumerate(self.pks)}
 
 
-def _term_rows(counts: _Counts, idf: np.ndarray) -> TermRows:
+def _word_ids(words: dict, vocabulary: dict[str, int]) -> list[int]:
+    return [vocabulary.setdefault(w, len(vocabulary)) for w in words]
+
+
+def _gather(
+    previous: _Part | None,
+    pks: list[int],
+    stamps: list,
+    load,
+    vocabulary: dict[str, int],
+    *,
+    sentences: bool,
+) -> _Part:
+    """This build's rows: those unchanged since ``previous`` copied from it, the others
+    read by ``load(pks) -> {pk: (embedding, word_counts[, sentences, sentence_vectors])}``
+    (a row deleted between the two queries is left out)."""
+    old = [previous.row_of.get(pk) if previous is not None else None for pk in pks]
+    reusable = [
+        j is not None and previous.stamps[j] == stamp for j, stamp in zip(old, stamps, strict=True)
+    ]
+    heavy = load([pk for pk, reuse in zip(pks, reusable, strict=True) if not reuse])
+    keep = [i for i, pk in enumerate(pks) if reusable[i] or pk in heavy]
+    pks, stamps = [pks[i] for i in keep], [stamps[i] for i in keep]
+    old, reusable = [old[i] for i in keep], [reusable[i] for i in keep]
+    n = len(pks)
+    reuse_dst = np.asarray([i for i in range(n) if reusable[i]], dtype=np.int64)
+    reuse_src = np.asarray([old[i] for i in reuse_dst], dtype=np.int64)
+    missing = [i for i in range(n) if not reusable[i]]
+
+    vectors = np.zeros((n, embeddings.DIMENSIONS), dtype=np.float32)
+    lengths = np.zeros(n, dtype=np.int64)
+    if reuse_dst.size:
+        vectors[reuse_dst] = previous.vectors[reuse_src]
+        lengths[reuse_dst] = np.diff(previous.indptr)[reuse_src]
+    new_words = {}
+    for i in missing:
+        row = heavy[pks[i]]
+        vectors[i] = embeddings.from_bytes(bytes(row[0]))
+        words = row[1] or {}
+        new_words[i] = (_word_ids(words, vocabulary), list(words.values()))
+        lengths[i] = len(words)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    ids = np.zeros(int(indptr[-1]), dtype=np.int32)
+    counts = np.zeros(int(indptr[-1]), dtype=np.float32)
+    if reuse_dst.size:
+        # Copy every reused row's slice at once: positions within each slice, offset by
+        # where the slice starts in the old and the new arrays.
+        lens = lengths[reuse_dst]
+        offsets = np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens)
+        src = np.repeat(previous.indptr[reuse_src], lens) + offsets
+        dst = np.repeat(indptr[reuse_dst], lens) + offsets
+        ids[dst] = previous.ids[src]
+        counts[dst] = previous.counts[src]
+    for i, (word_ids, values) in new_words.items():
+        ids[indptr[i] : indptr[i + 1]] = word_ids
+        counts[indptr[i] : indptr[i + 1]] = values
+    part = _Part(pks, stamps, vectors, indptr, ids, counts)
+    if sentences:
+        part.sentences = [None] * n
+        part.sentence_vectors = [None] * n
+        for i, j in zip(reuse_dst.tolist(), reuse_src.tolist(), strict=True):
+            part.sentences[i] = previous.sentences[j]
+            part.sentence_vectors[i] = previous.sentence_vectors[j]
+        for i in missing:
+            group, blob = heavy[pks[i]][2], heavy[pks[i]][3]
+            part.sentences[i] = list(group)
+            part.sentence_vectors[i] = (
+                embeddings.from_bytes(bytes(blob)).reshape(len(group), embeddings.DIMENSIONS)
+                if group
+                else np.zeros((0, embeddings.DIMENSIONS), dtype=np.float32)
+            )
+    return part
+
+
+def _term_rows(part: _Part, idf: np.ndarray) -> TermRows:
     """``Lexicon.vector`` for every document at once: count times idf, divided by the norm."""
-    indptr, ids, values = counts.arrays()
-    weights = values.astype(np.float64) * idf[ids]
+    indptr, ids = part.indptr, part.ids
+    weights = part.counts.astype(np.float64) * idf[ids]
     rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
     norms = np.sqrt(np.bincount(rows, weights=weights**2, minlength=len(indptr) - 1))
     norms[norms == 0] = 1.0
     return TermRows(indptr, ids, weights / norms[rows])
-
-
-def _matrix(blobs: list[bytes]) -> np.ndarray:
-    if not blobs:
-        return np.zeros((0, embeddings.DIMENSIONS), dtype=np.float32)
-    return embeddings.from_bytes(b"".join(bytes(b) for b in blobs)).reshape(
-        len(blobs), embeddings.DIMENSIONS
-    )
 
 
 @dataclass
@@ -158,6 +226,8 @@ class Corpus:
     org_terms: TermRows
     built_at: float
     seconds: float
+    org_part: _Part | None = None
+    need_part: _Part | None = None
 
     def terms(self, counts: dict[str, int]) -> TermVector:
         """The TF-IDF vector of a document outside the corpus (a draft need, an
@@ -166,23 +236,40 @@ class Corpus:
         return self.lexicon.vector({self.vocabulary.get(w, w): n for w, n in counts.items()})
 
 
-def _topics(through, owner: str, ids) -> dict[int, list[str]]:
+def _topics(through, owner: str, **where) -> dict[int, list[str]]:
+    """Topic slugs by owner (in no particular order: the engine makes sets of them) for
+    the owners ``where`` selects, by a join rather than a list of 100,000 ids, which
+    Django would turn into parameters one by one."""
+    from members.models import Topic
+
+    slugs = dict(Topic.objects.values_list("pk", "slug"))
     result: dict[int, list[str]] = {}
-    rows = through.objects.filter(**{f"{owner}__in": ids}).values_list(owner, "topic__slug")
-    for pk, slug in rows.order_by(owner, "topic__position", "topic__slug"):
-        result.setdefault(pk, []).append(slug)
+    for pk, topic_id in through.objects.filter(**where).values_list(owner, "topic_id"):
+        result.setdefault(pk, []).append(slugs[topic_id])
     return result
 
 
-def build(generation=None) -> Corpus:
-    """Reads every rankable row (two queries per side, plus topics) and builds the
-    indexes. Texts are not loaded: the engine ranks on vectors, word counts and codes."""
+def _heavy(model, owner: str, columns: tuple[str, ...], pks: list[int], **where) -> dict:
+    """{pk: (columns…)} of the current rows among ``pks``: by id when they are few, else
+    by the same condition as the light query (a cold build reads every row)."""
+    rows = model.objects.filter(model_version=embeddings.MODEL_VERSION)
+    rows = rows.filter(**{f"{owner}__in": pks}) if len(pks) <= HEAVY_BY_ID else rows.filter(**where)
+    wanted = set(pks)
+    return {pk: rest for pk, *rest in rows.values_list(owner, *columns) if pk in wanted}
+
+
+def build(generation=None, previous: Corpus | None = None) -> Corpus:
+    """Reads every rankable row and builds the indexes: one light query per side (codes
+    and the rows' ``updated_at``) plus topics, and the vectors and word counts only of
+    rows that are new or changed since ``previous`` (all of them without one). Texts are
+    not loaded: the engine ranks on vectors, word counts and codes, and the records here
+    carry only what ranking and the reasons read."""
     from members.models import Organisation
-    from research_needs.models import Need
+    from research_needs.models import Need, NeedVector, OrganisationVector
 
     started = time.perf_counter()
     version = embeddings.MODEL_VERSION
-    vocabulary: dict[str, int] = {}
+    vocabulary: dict[str, int] = dict(previous.vocabulary) if previous is not None else {}
 
     org_rows = list(
         Organisation.objects.filter(
@@ -197,33 +284,41 @@ def build(generation=None) -> Corpus:
             "competence_profile__trl_min",
             "competence_profile__trl_max",
             "competence_profile__languages",
-            "match_vector__embedding",
-            "match_vector__word_counts",
-            "match_vector__sentences",
-            "match_vector__sentence_vectors",
+            "match_vector__updated_at",
         )
     )
-    org_topics = _topics(Organisation.topics.through, "organisation_id", [r[0] for r in org_rows])
-    org_docs, org_counts, sentences, sentence_vectors = [], _Counts(), [], []
-    for pk, kind, cooperation, trl_min, trl_max, languages, _e, words, group, blob in org_rows:
-        org_docs.append(
-            OrgDoc(
-                key=str(pk),
-                kind=kind,
-                topics=tuple(org_topics.get(pk, ())),
-                cooperation_types=tuple(cooperation or ()),
-                trl_min=trl_min or 1,
-                trl_max=trl_max or 9,
-                languages=tuple(languages or ("de",)),
-            )
+    org_part = _gather(
+        previous.org_part if previous is not None else None,
+        [r[0] for r in org_rows],
+        [r[6] for r in org_rows],
+        lambda pks: _heavy(
+            OrganisationVector,
+            "organisation_id",
+            ("embedding", "word_counts", "sentences", "sentence_vectors"),
+            pks,
+            organisation__status=Organisation.Status.APPROVED,
+        ),
+        vocabulary,
+        sentences=True,
+    )
+    org_rows = [r for r in org_rows if r[0] in org_part.row_of]
+    org_topics = _topics(
+        Organisation.topics.through,
+        "organisation_id",
+        organisation__status=Organisation.Status.APPROVED,
+    )
+    org_docs = [
+        OrgDoc(
+            key=str(pk),
+            kind=kind,
+            topics=tuple(org_topics.get(pk, ())),
+            cooperation_types=tuple(cooperation or ()),
+            trl_min=trl_min or 1,
+            trl_max=trl_max or 9,
+            languages=tuple(languages or ("de",)),
         )
-        org_counts.add(words, vocabulary)
-        sentences.append(list(group))
-        sentence_vectors.append(
-            embeddings.from_bytes(bytes(blob)).reshape(len(group), embeddings.DIMENSIONS)
-            if group
-            else np.zeros((0, embeddings.DIMENSIONS), dtype=np.float32)
-        )
+        for pk, kind, cooperation, trl_min, trl_max, languages, _stamp in org_rows
+    ]
 
     need_rows = list(
         Need.objects.filter(status=Need.Status.PUBLISHED, match_vector__model_version=version)
@@ -236,71 +331,72 @@ def build(generation=None) -> Corpus:
             "trl_target",
             "cooperation_types",
             "partner_kinds",
-            "challenge_types",
-            "budget_band",
-            "match_vector__embedding",
-            "match_vector__word_counts",
+            "match_vector__updated_at",
         )
     )
-    need_topics = _topics(Need.topics.through, "need_id", [r[0] for r in need_rows])
-    need_docs, need_counts = [], _Counts()
-    for (
-        pk,
-        org,
-        language,
-        now,
-        target,
-        cooperation,
-        kinds,
-        challenges,
-        budget,
-        _e,
-        words,
-    ) in need_rows:
-        need_docs.append(
-            NeedDoc(
-                key=str(pk),
-                organisation=str(org),
-                language=language,
-                challenge_types=tuple(challenges or ()),
-                topics=tuple(need_topics.get(pk, ())),
-                trl_now=now,
-                trl_target=target,
-                cooperation_types=tuple(cooperation or ()),
-                partner_kinds=tuple(kinds or ()),
-                budget_band=budget,
-            )
+    need_part = _gather(
+        previous.need_part if previous is not None else None,
+        [r[0] for r in need_rows],
+        [r[7] for r in need_rows],
+        lambda pks: _heavy(
+            NeedVector,
+            "need_id",
+            ("embedding", "word_counts"),
+            pks,
+            need__status=Need.Status.PUBLISHED,
+        ),
+        vocabulary,
+        sentences=False,
+    )
+    need_rows = [r for r in need_rows if r[0] in need_part.row_of]
+    need_topics = _topics(Need.topics.through, "need_id", need__status=Need.Status.PUBLISHED)
+    need_docs = [
+        NeedDoc(
+            key=str(pk),
+            organisation=str(org),
+            language=language,
+            topics=tuple(need_topics.get(pk, ())),
+            trl_now=now,
+            trl_target=target,
+            cooperation_types=tuple(cooperation or ()),
+            partner_kinds=tuple(kinds or ()),
         )
-        need_counts.add(words, vocabulary)
+        for pk, org, language, now, target, cooperation, kinds, _stamp in need_rows
+    ]
 
     # Document frequencies over every indexed document (each document's ids are distinct).
-    all_ids = np.concatenate(
-        [np.asarray(need_counts.ids, dtype=np.int64), np.asarray(org_counts.ids, dtype=np.int64)]
+    frequencies = np.bincount(
+        np.concatenate([need_part.ids, org_part.ids]).astype(np.int64),
+        minlength=len(vocabulary),
     )
-    frequencies = np.bincount(all_ids, minlength=len(vocabulary)) if all_ids.size else np.zeros(0)
-    lexicon = Lexicon(dict(enumerate(frequencies.tolist())), len(need_docs) + len(org_docs))
-    idf = np.array([lexicon.idf[i] for i in range(len(vocabulary))], dtype=np.float64)
-    need_terms = _term_rows(need_counts, idf)
-    org_terms = _term_rows(org_counts, idf)
+    lexicon = Lexicon(
+        {i: f for i, f in enumerate(frequencies.tolist()) if f}, len(need_docs) + len(org_docs)
+    )
+    idf = np.full(len(vocabulary), lexicon.unseen_idf, dtype=np.float64)
+    for i, value in lexicon.idf.items():
+        idf[i] = value
+    need_terms = _term_rows(need_part, idf)
+    org_terms = _term_rows(org_part, idf)
 
-    corpus = Corpus(
+    return Corpus(
         generation=generation,
         org_index=OrgIndex(
             org_docs,
-            _matrix([r[6] for r in org_rows]),
+            org_part.vectors,
             org_terms,
-            sentences=sentences,
-            sentence_vectors=sentence_vectors,
+            sentences=org_part.sentences,
+            sentence_vectors=org_part.sentence_vectors,
         ),
-        need_index=NeedIndex(need_docs, _matrix([r[9] for r in need_rows]), need_terms),
+        need_index=NeedIndex(need_docs, need_part.vectors, need_terms),
         lexicon=lexicon,
         vocabulary=vocabulary,
         need_terms=need_terms,
         org_terms=org_terms,
         built_at=time.monotonic(),
         seconds=time.perf_counter() - started,
+        org_part=org_part,
+        need_part=need_part,
     )
-    return corpus
 
 
 _state: dict = {"corpus": None}
@@ -319,7 +415,9 @@ def current() -> Corpus:
         corpus = _state["corpus"]
         if corpus is not None and _fresh(corpus, key):
             return corpus
-        corpus = build(key)
+        # Reuse the previous corpus's vectors for rows that did not change (same database).
+        previous = corpus if corpus is not None and corpus.generation[0] == key[0] else None
+        corpus = build(key, previous)
         _state["corpus"] = corpus
         return corpus
 

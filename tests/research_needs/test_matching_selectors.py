@@ -2,6 +2,7 @@
 on stored rows in the real database: who gets them, what they leave out (issue 13, item 4),
 the reasons in the reader's language, and the per-process index following changes."""
 
+import numpy as np
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -346,3 +347,45 @@ def test_recommendations_take_the_same_queries_for_few_and_many_candidates(world
 
     assert len(for_need()) == 10 and len(for_organisation()) == 10
     assert few == many == (2, 2)
+
+
+def _words(index, terms, vocabulary) -> dict[str, dict[str, float]]:
+    words = {i: w for w, i in vocabulary.items()}
+    return {
+        doc.key: {words[i]: round(v, 9) for i, v in terms[row].items()}
+        for row, doc in enumerate(index.docs)
+    }
+
+
+def test_index_rebuilt_from_the_previous_one_equals_a_fresh_build(world):
+    first = corpus.current()
+    world.need.summary = "Wir suchen ein Labor, das Gipsproben auf Sulfat und Fremdstoffe prüft."
+    world.need.save()
+    later = need(world.sme, title="Calciumsulfat aus Gipskarton zurückgewinnen")
+    newcomer = OrganisationFactory(kind=Organisation.Kind.RESEARCH, description="")
+    profile(newcomer, "Wir untersuchen Sulfate in Baustoffen mit Röntgendiffraktometrie.")
+    world.akku.delete()
+    vectors_refresh()
+
+    rebuilt = corpus.current()
+    fresh = corpus.build(rebuilt.generation)
+
+    assert rebuilt is not first and rebuilt.need_part is not None
+    for side in ("need_index", "org_index"):
+        a, b = getattr(rebuilt, side), getattr(fresh, side)
+        assert [d.key for d in a.docs] == [d.key for d in b.docs]
+        assert a.docs == b.docs
+        assert np.array_equal(a.vectors, b.vectors)
+    assert str(later.pk) in rebuilt.need_index.row and str(newcomer.pk) in rebuilt.org_index.row
+    assert str(world.akku.pk) not in rebuilt.org_index.row
+    assert rebuilt.org_index.sentences == fresh.org_index.sentences
+    for mine, theirs in zip(
+        rebuilt.org_index.sentence_vectors, fresh.org_index.sentence_vectors, strict=True
+    ):
+        assert np.array_equal(mine, theirs)
+    assert _words(rebuilt.need_index, rebuilt.need_terms, rebuilt.vocabulary) == _words(
+        fresh.need_index, fresh.need_terms, fresh.vocabulary
+    )
+    assert _words(rebuilt.org_index, rebuilt.org_terms, rebuilt.vocabulary) == _words(
+        fresh.org_index, fresh.org_terms, fresh.vocabulary
+    )
