@@ -17,3 +17,19 @@ def slugify_de(value) -> str:
     input (u + combining diaeresis), which some browsers and PDFs produce."""
     text = unicodedata.normalize("NFC", str(value))
     return slugify(text.translate(_GERMAN))
+
+
+def clean_keywords(keywords) -> list[str]:
+    """Keywords (a list, or one text separated by commas) with their spaces tidied, empty
+    ones dropped and repeats (in any case) left out, in their order. The one rule for the
+    keywords of research needs and competence profiles (forms and services alike); the
+    limits (how many, how long) are the models' and forms' to check."""
+    if isinstance(keywords, str):
+        keywords = keywords.split(",")
+    seen, result = set(), []
+    for keyword in keywords or ():
+        keyword = " ".join(str(keyword).split())
+        if keyword and keyword.lower() not in seen:
+            seen.add(keyword.lower())
+            result.append(keyword)
+    return result

@@ -16,6 +16,7 @@ from forum.notifications.services import can_send_mass_mail
 from . import services
 from .forms import RejectOrganisationForm
 from .models import (
+    CompetenceProfile,
     Consent,
     Invitation,
     JoinRequest,
@@ -42,6 +43,26 @@ class ProfileInline(admin.StackedInline):
     can_delete = False
     extra = 0
     filter_horizontal = ["topics"]
+
+
+class CompetenceProfileInline(admin.StackedInline):
+    """Saved with the organisation, whose save queues the task that recomputes its row
+    for the recommendations (research_needs.signals)."""
+
+    model = CompetenceProfile
+    can_delete = False
+    extra = 1
+    max_num = 1
+    fields = [
+        "competences",
+        "keywords",
+        "cooperation_types",
+        ("trl_min", "trl_max"),
+        "languages",
+        "recommend",
+        "updated_at",
+    ]
+    readonly_fields = ["updated_at"]
 
 
 @admin.register(User)
@@ -126,7 +147,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "city", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["topics"]
-    inlines = [MembershipInline]
+    inlines = [CompetenceProfileInline, MembershipInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     date_hierarchy = "created_at"
     # The status changes only through the actions below, which tell the people concerned.

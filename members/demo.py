@@ -1,6 +1,8 @@
 """Fictional demo organisations and people of the Harz recycling cluster (PRODUCT.md 7).
 
-Every organisation and person here is invented; names only sound like the region.
+Every organisation and person here is invented; names only sound like the region. Every
+organisation has a competence profile (issue 13), so the demo needs get recommendations;
+``seed_demo`` computes their embeddings after seeding.
 ``seed`` is idempotent: rows are keyed on slugs and email addresses, and passwords are
 set only for users who have none yet, so a second run changes nothing.
 """
@@ -16,12 +18,23 @@ from django.contrib.auth.models import Group
 
 from forum.organisers import ORGANISERS_GROUP
 
-from .models import Consent, Invitation, Membership, Organisation, Profile, Topic, User
+from .models import (
+    CompetenceProfile,
+    Consent,
+    CooperationType,
+    Invitation,
+    Membership,
+    Organisation,
+    Profile,
+    Topic,
+    User,
+)
 
 DEMO_PASSWORD = "harz-demo-2026"  # development only; seed_demo refuses to run without DEBUG
 DEMO_DOMAIN = "demo.forum-harz.de"
 
 Kind = Organisation.Kind
+Co = CooperationType
 State = Organisation.FederalState
 Size = Organisation.SizeBand
 ADMIN = Membership.Role.ADMIN
@@ -39,6 +52,18 @@ class DemoOrganisation:
     topics: tuple[str, ...]
     description: str
     website: str = ""
+
+
+@dataclass(frozen=True)
+class DemoProfile:
+    """A competence profile (issue 13): what the partner recommendations read."""
+
+    competences: str
+    keywords: tuple[str, ...]
+    cooperation: tuple[str, ...]
+    trl: tuple[int, int]
+    languages: tuple[str, ...] = ("de",)
+    recommend: bool = True
 
 
 @dataclass(frozen=True)
@@ -216,7 +241,205 @@ ORGANISATIONS = [
         "Verein und Clustermanagement der Recyclingregion Harz. Wir vernetzen Unternehmen, "
         "Hochschulen, Forschungseinrichtungen und Kommunen und richten das Innovationsforum aus.",
     ),
+    DemoOrganisation(
+        "analytikzentrum-sekundaerrohstoffe",
+        "Mitteldeutsches Analytikzentrum für Sekundärrohstoffe",
+        Kind.RESEARCH,
+        "Halle (Saale)",
+        State.ST,
+        Size.SMALL,
+        ("slags-residues", "critical-raw-materials", "battery-recycling"),
+        "Forschungsnahes, akkreditiertes Labor für die chemische und mineralogische Analyse "
+        "von Sekundärrohstoffen, mit einem internationalen Team.",
+    ),
+    DemoOrganisation(
+        "institut-kreislauftechnik-nordhausen",
+        "Thüringer Institut für Kreislauftechnik",
+        Kind.RESEARCH,
+        "Nordhausen",
+        State.TH,
+        Size.SMALL,
+        ("weee", "circular-design", "digitalisation", "skilled-workers"),
+        "An-Institut der Hochschule Nordhausen für automatisierte Demontage, recyclinggerechte "
+        "Konstruktion und die Weiterbildung von Fachkräften.",
+    ),
 ]
+
+#: Competence profiles by organisation slug (issue 13), so the demo needs have partners to
+#: be recommended. German, and English where the team works in English. The cluster
+#: management has opted out: it brokers partners, it is not one.
+PROFILES = {
+    "harzer-metallrueckgewinnung": DemoProfile(
+        "Wir schmelzen NE-Metallschrotte in zwei Induktionsöfen und einem Drehtrommelofen "
+        "und gewinnen Kupfer, Messing, Zink und Blei als marktfähige Legierungen zurück. Aus "
+        "Krätzen, Schlacken und Filterstäuben der eigenen Schmelze trennen wir Metallanteile "
+        "ab und geben edelmetallhaltige Fraktionen an Scheideanstalten. Unser Labor prüft "
+        "jede Anlieferung mit Röntgenfluoreszenz und Funkenspektrometer. Für Versuche stellen "
+        "wir Probenmengen im Tonnenmaßstab und Schmelzzeit im Betrieb bereit und betreuen "
+        "Praxisphasen und Abschlussarbeiten.",
+        ("NE-Metalle", "Krätze", "Induktionsofen", "Messing", "Röntgenfluoreszenz"),
+        (Co.EQUIPMENT, Co.STUDENT_PROJECT, Co.TESTING),
+        (5, 9),
+        ("de", "pl"),
+    ),
+    "innerste-buntmetall": DemoProfile(
+        "Wir zerlegen Kabel und Mischschrotte: Granulieranlagen, Luftherde und "
+        "Wirbelstromscheider trennen Kupfer, Aluminium und Kunststoffe. Wir liefern "
+        "sortenreine Granulate mit Reinheiten über 99,9 Prozent an Hütten. Auf unserer "
+        "Anlage erproben wir Sortier- und Trennschritte an Kabelschrotten im "
+        "Produktionsmaßstab und stellen Proben für Versuche bereit.",
+        ("Kabelzerlegung", "Granulierung", "Dichtetrennung", "Kupfergranulat"),
+        (Co.TESTING, Co.EQUIPMENT),
+        (6, 9),
+    ),
+    "bodetal-batterierecycling": DemoProfile(
+        "Wir entladen, demontieren und zerkleinern Lithium-Ionen-Batterien aus E-Bikes, "
+        "Elektrowerkzeugen und Fahrzeugen unter Schutzgas. Aus dem Schredder gewinnen wir "
+        "Schwarzmasse und trennen Kupfer- und Aluminiumfolien sowie Gehäuseteile ab. Für "
+        "Forschungsprojekte stellen wir Schwarzmasse aus definierten Chargen und Zeit an "
+        "unserer Demontagelinie bereit.",
+        ("Schwarzmasse", "Tiefentladung", "Batteriedemontage", "Lithium-Ionen-Batterien"),
+        (Co.FUNDED_PROJECT, Co.EQUIPMENT, Co.STUDENT_PROJECT),
+        (4, 8),
+        ("de", "en"),
+    ),
+    "suedharzer-elektronikverwertung": DemoProfile(
+        "Wir behandeln Elektroaltgeräte nach dem ElektroG: manuelle und teilmechanisierte "
+        "Zerlegung von Kleingeräten, IT-Technik und Bildschirmen und Schadstoffentfrachtung "
+        "(Batterien, Kondensatoren, quecksilberhaltige Bauteile). Leiterplatten trennen wir "
+        "nach Qualitäten und vermarkten Metall- und Kunststofffraktionen. Wir bilden "
+        "Fachkräfte für Kreislauf- und Abfallwirtschaft aus und bieten Praktika und "
+        "Abschlussarbeiten an.",
+        ("Erstbehandlung", "Schadstoffentfrachtung", "Leiterplatten", "Elektroaltgeräte"),
+        (Co.STUDENT_PROJECT, Co.STAFF_EXCHANGE, Co.TESTING),
+        (5, 9),
+    ),
+    "sortsense-harz": DemoProfile(
+        "We develop software for sensor-based sorting: camera images, X-ray transmission and "
+        "LIBS spectra are classified in real time by machine-learning models running on the "
+        "sorting machine. We label training data, integrate sensors into existing conveyor "
+        "belts and measure purity and yield in trials at our customers' plants. Typical "
+        "projects: sorting scrap alloys, printed circuit boards and plastics containing "
+        "flame retardants. We supervise master's theses in computer vision.",
+        ("machine learning", "LIBS", "X-ray transmission", "computer vision"),
+        (Co.CONTRACT_RESEARCH, Co.STUDENT_PROJECT, Co.TESTING),
+        (4, 8),
+        ("en", "de"),
+    ),
+    "elbe-ostfalen-edelmetall": DemoProfile(
+        "Wir scheiden Platin, Palladium, Rhodium, Gold und Silber aus Autokatalysatoren, "
+        "Prozesskatalysatoren, Dentallegierungen und elektronischen Bauteilen. "
+        "Katalysatormonolithe mahlen und homogenisieren wir, nehmen Proben und bestimmen die "
+        "Edelmetallgehalte mit Brandprobe, ICP-OES und Röntgenfluoreszenz. Unser Labor "
+        "arbeitet nach DIN EN ISO/IEC 17025 und übernimmt Analytikaufträge für Dritte.",
+        ("Platingruppenmetalle", "Brandprobe", "ICP-OES", "Katalysatoren", "Probenahme"),
+        (Co.TESTING, Co.CONTRACT_RESEARCH),
+        (5, 9),
+        ("de", "en"),
+    ),
+    "seesener-haldenservice": DemoProfile(
+        "Wir erkunden Bergbauhalden und Schlackenablagerungen geologisch: Beprobung mit "
+        "Rammkernsondierungen und Schürfen, Probenahmepläne nach LAGA PN 98, Haldenkataster "
+        "und Volumenabschätzung mit Drohnenvermessung. Wir bewerten Wertstoffpotenziale und "
+        "Umweltrisiken und begleiten Genehmigungsverfahren bei der Bergbehörde.",
+        ("Haldenerkundung", "Probenahme", "LAGA PN 98", "Drohnenvermessung"),
+        (Co.FEASIBILITY, Co.TESTING),
+        (1, 6),
+    ),
+    "tu-oberharz": DemoProfile(
+        "Das Institut für Aufbereitung entwickelt Verfahren zur Zerkleinerung, Sortierung "
+        "und Dichtetrennung von Schrotten, Schlacken und Elektronikschrott im "
+        "Technikumsmaßstab. Am Institut für Metallurgie laufen pyrometallurgische Versuche im "
+        "Lichtbogen- und Induktionsofen sowie hydrometallurgische Laugung, Solventextraktion "
+        "und Fällung von Kobalt, Nickel, Lithium, Indium und Platingruppenmetallen. "
+        "Mineralogische Analytik mit REM-EDX und Mineral Liberation Analysis zeigt "
+        "Verwachsung und Freilegung der Wertstoffe. Wir arbeiten in öffentlich geförderten "
+        "Verbundprojekten, übernehmen Auftragsforschung und betreuen Bachelor-, Master- und "
+        "Doktorarbeiten mit Unternehmen.",
+        ("Hydrometallurgie", "Pyrometallurgie", "Laugung", "Solventextraktion", "Aufbereitung"),
+        (Co.FUNDED_PROJECT, Co.CONTRACT_RESEARCH, Co.STUDENT_PROJECT, Co.EQUIPMENT),
+        (1, 5),
+        ("de", "en"),
+    ),
+    "hochschule-nordharz": DemoProfile(
+        "Studierende und Lehrende der Wirtschaftsinformatik und der Automatisierungstechnik "
+        "bearbeiten Praxisprojekte mit Unternehmen: Tourenplanung und Sammellogistik, "
+        "Simulation von Materialflüssen, Datenbanken und digitale Materialpässe, Robotik und "
+        "Bildverarbeitung für Demontageaufgaben. Wir betreuen Abschlussarbeiten in "
+        "Unternehmen, entwickeln Weiterbildungsmodule für Fachkräfte und erstellen Umfragen "
+        "und Wirtschaftlichkeitsanalysen.",
+        ("Logistik", "Simulation", "Digitalisierung", "Robotik", "Weiterbildung"),
+        (Co.STUDENT_PROJECT, Co.STAFF_EXCHANGE, Co.FEASIBILITY),
+        (2, 7),
+    ),
+    "harz-institut-rohstoffkreislaeufe": DemoProfile(
+        "Unser Technikum hat Pilotanlagen für Zerkleinerung, Siebung, Wirbelstrom- und "
+        "Sensorsortierung sowie Rührreaktoren bis 500 Liter für Laugung und Fällung. Wir "
+        "entwickeln Recyclingverfahren für Lithium-Ionen-Batterien, von der Entladung bis zur "
+        "Rückgewinnung von Lithium, Kobalt und Nickel, für Elektronikschrott und für "
+        "metallhaltige Prozesswässer. Ökobilanzen und Wirtschaftlichkeitsrechnungen begleiten "
+        "jedes Verfahren. Wir übernehmen Auftragsforschung, Machbarkeitsstudien und "
+        "Versuchsreihen und koordinieren öffentlich geförderte Verbundprojekte.",
+        ("Pilotanlagen", "Batterierecycling", "Sensorsortierung", "Laugung", "Ökobilanz"),
+        (Co.CONTRACT_RESEARCH, Co.FUNDED_PROJECT, Co.FEASIBILITY, Co.TESTING, Co.EQUIPMENT),
+        (3, 7),
+        ("de", "en"),
+    ),
+    "kreisabfallwirtschaft-westharz": DemoProfile(
+        "Wir betreiben acht Wertstoffhöfe, die Sammlung von Elektroaltgeräten und "
+        "Altbatterien und die Abfallberatung im Landkreis. Für Projekte bringen wir "
+        "Sammeldaten, Standorte für Pilotversuche zu Sammlung und Sortierung und den Kontakt "
+        "zu Bürgerinnen und Bürgern ein.",
+        ("Wertstoffhof", "Sammellogistik", "Altbatterien", "Abfallberatung"),
+        (Co.STUDENT_PROJECT, Co.STAFF_EXCHANGE),
+        (5, 9),
+    ),
+    "zweckverband-abfall-vorharz": DemoProfile(
+        "Wir sammeln und transportieren Siedlungsabfälle für mehrere Gemeinden, betreiben "
+        "eine Umladestation und vermarkten Wertstoffe. In Projekte bringen wir Daten zu "
+        "Mengen und Zusammensetzung ein und erproben neue Sammelsysteme in ausgewählten "
+        "Ortschaften.",
+        ("Siedlungsabfälle", "Umladestation", "Sammelsysteme"),
+        (Co.STUDENT_PROJECT, Co.FEASIBILITY),
+        (6, 9),
+    ),
+    "recyclingnetzwerk-harz": DemoProfile(
+        "Wir bringen Unternehmen, Hochschulen, Forschungseinrichtungen und Kommunen der "
+        "Recyclingregion zusammen, vermitteln Projektpartner und Fördermittel und "
+        "organisieren Workshops, Exkursionen, das Symposium und das Innovationsforum. Wir "
+        "unterstützen Förderanträge für Verbundprojekte und die Qualifizierung von "
+        "Fachkräften.",
+        ("Netzwerk", "Clustermanagement", "Förderberatung", "Fachkräfte"),
+        (Co.FUNDED_PROJECT, Co.STAFF_EXCHANGE),
+        (1, 9),
+        ("de", "en"),
+        recommend=False,
+    ),
+    "analytikzentrum-sekundaerrohstoffe": DemoProfile(
+        "Accredited laboratory for the chemical and mineralogical analysis of secondary raw "
+        "materials. We determine major and trace elements in slags, filter dusts, black "
+        "mass, printed circuit boards and process waters by ICP-OES, ICP-MS, X-ray "
+        "fluorescence and X-ray diffraction, and characterise particles by SEM-EDX. We "
+        "design sampling and sample preparation for heterogeneous materials and validate "
+        "analytical methods with industry. Typical projects: mass balances of recycling "
+        "processes, round-robin tests and quality control of recyclates.",
+        ("ICP-MS", "X-ray diffraction", "sampling", "trace elements", "SEM-EDX"),
+        (Co.TESTING, Co.CONTRACT_RESEARCH, Co.FUNDED_PROJECT),
+        (2, 9),
+        ("en", "de"),
+    ),
+    "institut-kreislauftechnik-nordhausen": DemoProfile(
+        "Wir automatisieren die Demontage von Elektroaltgeräten und Batteriesystemen: "
+        "robotergestütztes Entstücken von Leiterplatten, Bildverarbeitung zur Erkennung von "
+        "Bauteilen und Schraubverbindungen, Trockeneisstrahlen und thermische Verfahren zum "
+        "Lösen von Klebverbindungen. In unserer Versuchshalle stehen Industrieroboter, eine "
+        "Demontagezelle und eine kleine Schredderlinie. Wir bieten Machbarkeitsstudien, "
+        "Auftragsforschung und Weiterbildungen für Fachkräfte an.",
+        ("Demontage", "Robotik", "Leiterplatten", "Trockeneisstrahlen", "Klebverbindungen"),
+        (Co.FEASIBILITY, Co.CONTRACT_RESEARCH, Co.FUNDED_PROJECT, Co.STAFF_EXCHANGE),
+        (3, 7),
+    ),
+}
 
 
 def _email(local: str) -> str:
@@ -446,6 +669,27 @@ USERS = [
         "Abfallberaterin",
         topics=("circular-design",),
     ),
+    DemoUser(
+        _email("e.hartung"),
+        "Emily",
+        "Hartung",
+        "analytikzentrum-sekundaerrohstoffe",
+        ADMIN,
+        "Head of the laboratory",
+        keywords="ICP-MS, X-ray diffraction, sampling",
+        topics=("slags-residues", "critical-raw-materials"),
+        language="en",
+    ),
+    DemoUser(
+        _email("k.seidel"),
+        "Kai",
+        "Seidel",
+        "institut-kreislauftechnik-nordhausen",
+        ADMIN,
+        "Institutsleiter",
+        keywords="Demontage, Robotik, Weiterbildung",
+        topics=("weee", "circular-design"),
+    ),
 ]
 
 #: Open invitations, so the invitation screens have something to show.
@@ -479,8 +723,62 @@ _TRADES = [
     (Kind.PUBLIC, "Abfallwirtschaftsbetrieb", ("logistics",)),
     (Kind.ASSOCIATION, "Umweltnetzwerk e. V.", ("circular-design", "skilled-workers")),
 ]
+# One profile per trade above (same order), for the generated organisations.
+_TRADE_PROFILES = [
+    DemoProfile(
+        "Wir sortieren und schmelzen NE-Metallschrotte und liefern Legierungen an Gießereien.",
+        ("NE-Metalle", "Schrottsortierung"),
+        (Co.TESTING, Co.EQUIPMENT),
+        (6, 9),
+    ),
+    DemoProfile(
+        "Wir sammeln Kabel- und Mischschrotte im Harz und bereiten sie für Hütten vor.",
+        ("Kabelschrott", "Schrotthandel"),
+        (Co.STUDENT_PROJECT,),
+        (7, 9),
+    ),
+    DemoProfile(
+        "Wir zerlegen Elektroaltgeräte und trennen Leiterplatten, Metalle und Kunststoffe.",
+        ("Elektroaltgeräte", "Zerlegung"),
+        (Co.TESTING, Co.STUDENT_PROJECT),
+        (5, 9),
+    ),
+    DemoProfile(
+        "Wir planen und bauen Anlagen zur Zerkleinerung und sensorgestützten Sortierung.",
+        ("Anlagenbau", "Sensorsortierung"),
+        (Co.EQUIPMENT, Co.FEASIBILITY),
+        (5, 8),
+    ),
+    DemoProfile(
+        "Wir erforschen Verfahren zur Rückgewinnung kritischer Rohstoffe aus Reststoffen "
+        "und begleiten Unternehmen vom Laborversuch bis zum Technikum.",
+        ("kritische Rohstoffe", "Laugung"),
+        (Co.CONTRACT_RESEARCH, Co.FUNDED_PROJECT),
+        (2, 6),
+    ),
+    DemoProfile(
+        "Wir sammeln Siedlungsabfälle und betreiben Wertstoffhöfe.",
+        ("Sammlung", "Wertstoffhof"),
+        (Co.STUDENT_PROJECT,),
+        (6, 9),
+    ),
+    DemoProfile(
+        "Wir vernetzen Betriebe und Bürger zu Umweltthemen und bieten Weiterbildungen an.",
+        ("Netzwerk", "Weiterbildung"),
+        (Co.STAFF_EXCHANGE,),
+        (1, 9),
+    ),
+]
 _FIRST_NAMES = ["Anna", "Ben", "Clara", "David", "Eva", "Finn", "Greta", "Jan", "Lea", "Max"]
 _LAST_NAMES = ["Schröder", "Wagner", "Becker", "Hartmann", "Zimmermann", "Krüger", "Braun"]
+
+
+def generated_profile(slug: str) -> DemoProfile | None:
+    """The profile of a generated organisation (its trade's), by its slug."""
+    if not slug.startswith("demo-"):
+        return None
+    rng = random.Random(int(slug.removeprefix("demo-")))  # noqa: S311 - as generated_data
+    return _TRADE_PROFILES[_TRADES.index(rng.choice(_TRADES))]
 
 
 def generated_data(scale: int) -> tuple[list[DemoOrganisation], list[DemoUser]]:
@@ -542,6 +840,20 @@ def _seed_organisation(data: DemoOrganisation, topics: dict[str, Topic]) -> Orga
         },
     )
     organisation.topics.set([topics[slug] for slug in data.topics])
+    profile = PROFILES.get(data.slug) or generated_profile(data.slug)
+    if profile is not None:
+        CompetenceProfile.objects.update_or_create(
+            organisation=organisation,
+            defaults={
+                "competences": profile.competences,
+                "keywords": list(profile.keywords),
+                "cooperation_types": list(profile.cooperation),
+                "trl_min": profile.trl[0],
+                "trl_max": profile.trl[1],
+                "languages": list(profile.languages),
+                "recommend": profile.recommend,
+            },
+        )
     return organisation
 
 

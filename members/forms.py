@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from forum.images import check_image_pixels
+from forum.text import clean_keywords
 
-from .models import Membership, Organisation, Profile, Topic
+from .models import (
+    KEYWORD_MAX,
+    MAX_KEYWORDS,
+    CompetenceProfile,
+    CooperationType,
+    Membership,
+    Organisation,
+    Profile,
+    Topic,
+    WorkingLanguage,
+)
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_FORMATS = {"PNG", "JPEG"}
@@ -50,6 +62,41 @@ class SignupForm(NameForm):
 class TopicChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.name
+
+
+class KeywordsField(forms.CharField):
+    """Comma-separated keywords: at most 10, each at most 50 characters (research needs
+    and competence profiles)."""
+
+    def to_python(self, value):
+        return clean_keywords(super().to_python(value))
+
+    def run_validators(self, value):
+        # Each keyword, not the list: CharField's NUL check must see the strings.
+        for keyword in value:
+            super().run_validators(keyword)
+
+    def validate(self, value):
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+        if len(value) > MAX_KEYWORDS:
+            raise ValidationError(
+                _("At most %(max)d keywords; you entered %(count)d.")
+                % {"max": MAX_KEYWORDS, "count": len(value)},
+                code="too_many_keywords",
+            )
+        too_long = [keyword for keyword in value if len(keyword) > KEYWORD_MAX]
+        if too_long:
+            raise ValidationError(
+                _("Each keyword may have at most %(max)d characters: “%(keyword)s” is longer.")
+                % {"max": KEYWORD_MAX, "keyword": too_long[0][:60]},
+                code="keyword_too_long",
+            )
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)):
+            return ", ".join(value)
+        return value
 
 
 class LogoField(forms.ImageField):
@@ -291,3 +338,78 @@ class DirectoryFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topic"].label_from_instance = lambda topic: topic.name
+
+
+TRL_CHOICES = [(level, str(level)) for level in range(1, 10)]
+
+
+class CompetenceProfileForm(forms.Form):
+    """An organisation's competence profile (issue 13); its view hands ``cleaned_data``
+    to members.competence.competence_profile_update."""
+
+    competences = forms.CharField(
+        label=_("Competences"),
+        required=False,
+        max_length=CompetenceProfile._meta.get_field("competences").max_length,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=CompetenceProfile._meta.get_field("competences").help_text,
+    )
+    keywords = KeywordsField(
+        label=_("Keywords"),
+        required=False,
+        help_text=_("Comma-separated, up to 10, e.g. black mass, leaching, X-ray fluorescence."),
+    )
+    cooperation_types = forms.MultipleChoiceField(
+        label=_("Cooperation types offered"),
+        required=False,
+        choices=CooperationType.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    trl_min = forms.TypedChoiceField(
+        label=_("Lowest readiness level (TRL)"),
+        choices=TRL_CHOICES,
+        coerce=int,
+        initial=1,
+        help_text=CompetenceProfile._meta.get_field("trl_min").help_text,
+    )
+    trl_max = forms.TypedChoiceField(
+        label=_("Highest readiness level (TRL)"),
+        choices=TRL_CHOICES,
+        coerce=int,
+        initial=9,
+        help_text=CompetenceProfile._meta.get_field("trl_max").help_text,
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Working languages"),
+        choices=WorkingLanguage.choices,
+        initial=[WorkingLanguage.DE],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one working language.")},
+    )
+    recommend = forms.BooleanField(
+        label=_("Recommend us as a partner"),
+        required=False,
+        initial=True,
+        help_text=CompetenceProfile._meta.get_field("recommend").help_text,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("trl_min"), cleaned.get("trl_max")
+        if low is not None and high is not None and high < low:
+            self.add_error("trl_max", _("The highest readiness level cannot be below the lowest."))
+        return cleaned
+
+    @classmethod
+    def initial_for(cls, profile: CompetenceProfile | None) -> dict:
+        if profile is None:
+            return {}
+        return {
+            "competences": profile.competences,
+            "keywords": profile.keywords,
+            "cooperation_types": profile.cooperation_types,
+            "trl_min": profile.trl_min,
+            "trl_max": profile.trl_max,
+            "languages": profile.languages,
+            "recommend": profile.recommend,
+        }

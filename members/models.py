@@ -5,8 +5,15 @@ import uuid
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.core.validators import FileExtensionValidator
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -18,6 +25,10 @@ from django.utils.translation import gettext_lazy as _
 from forum.organisers import ORGANISERS_GROUP
 
 INVITATION_VALIDITY = timedelta(days=14)
+# Free keywords, of research needs and of competence profiles alike.
+MAX_KEYWORDS = 10
+KEYWORD_MAX = 50
+COMPETENCES_MAX = 4000
 
 
 class UserManager(BaseUserManager):
@@ -443,3 +454,141 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.kind}={self.given} @ {self.recorded_at:%Y-%m-%d %H:%M}"
+
+
+class CooperationType(models.TextChoices):
+    """Kinds of cooperation: what a research need seeks and what an organisation's
+    competence profile offers (one list, so the matching compares like with like)."""
+
+    CONTRACT_RESEARCH = "contract_research", _("Contract research")
+    FUNDED_PROJECT = "funded_project", _("Joint publicly funded project")
+    STUDENT_PROJECT = "student_project", _("Student project or thesis")
+    TESTING = "testing", _("Testing and lab analysis")
+    FEASIBILITY = "feasibility", _("Feasibility study or consultancy")
+    EQUIPMENT = "equipment", _("Equipment use")
+    STAFF_EXCHANGE = "staff_exchange", _("Staff exchange or training")
+
+
+class WorkingLanguage(models.TextChoices):
+    DE = "de", _("German")
+    EN = "en", _("English")
+    FR = "fr", _("French")
+    PL = "pl", _("Polish")
+    CS = "cs", _("Czech")
+
+
+def _default_languages() -> list[str]:
+    return [WorkingLanguage.DE]
+
+
+class CompetenceProfile(models.Model):
+    """What an organisation can do beyond its short description (issue 13): the texts and
+    codes the partner recommendations read, with the fields of the matching data sets
+    (shared/matching/README.md: ``competences``, ``keywords``, ``cooperation_types``,
+    ``trl_min``/``trl_max``, ``languages``; description, kind and topics stay on the
+    organisation). One prose field, as in the data sets, so what the evaluation loads is
+    exactly what members type. ``recommend`` off keeps the organisation out of every
+    recommendation (it still sees the needs that fit it)."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="competence_profile",
+    )
+    competences = models.TextField(
+        _("competences"),
+        max_length=COMPETENCES_MAX,
+        validators=[MaxLengthValidator(COMPETENCES_MAX)],
+        blank=True,
+        help_text=_(
+            "In whole sentences: the methods and processes you master, the materials you "
+            "work with, your equipment and labs, and typical projects. Recommendations "
+            "quote these sentences."
+        ),
+    )
+    keywords = ArrayField(
+        models.CharField(max_length=KEYWORD_MAX),
+        verbose_name=_("keywords"),
+        default=list,
+        blank=True,
+        size=MAX_KEYWORDS,
+        help_text=_("Up to 10, each at most 50 characters."),
+    )
+    cooperation_types = ArrayField(
+        models.CharField(max_length=20, choices=CooperationType.choices),
+        verbose_name=_("cooperation types offered"),
+        default=list,
+        blank=True,
+    )
+    trl_min = models.PositiveSmallIntegerField(
+        _("lowest readiness level"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+        help_text=_("Technology readiness level (TRL) 1 to 9 your work usually starts at."),
+    )
+    trl_max = models.PositiveSmallIntegerField(
+        _("highest readiness level"),
+        default=9,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+        help_text=_("The highest TRL you usually take a project to."),
+    )
+    languages = ArrayField(
+        models.CharField(max_length=2, choices=WorkingLanguage.choices),
+        verbose_name=_("working languages"),
+        default=_default_languages,
+        blank=True,
+    )
+    recommend = models.BooleanField(
+        _("recommend us as a partner"),
+        default=True,
+        help_text=_(
+            "Suggest your organisation to members whose research needs fit your "
+            "competences. Untick to never be recommended."
+        ),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("competence profile")
+        verbose_name_plural = _("competence profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(trl_min__gte=1, trl_min__lte=9, trl_max__gte=1, trl_max__lte=9),
+                name="members_competenceprofile_trl_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(trl_max__gte=models.F("trl_min")),
+                name="members_competenceprofile_trl_min_not_above_max",
+                violation_error_message=_(
+                    "The highest readiness level cannot be below the lowest."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(keywords__len__lte=MAX_KEYWORDS),
+                name="members_competenceprofile_max_keywords",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.organisation)
+
+    def clean(self):
+        errors = {}
+        if self.trl_min and self.trl_max and self.trl_max < self.trl_min:
+            errors["trl_max"] = _("The highest readiness level cannot be below the lowest.")
+        if self.keywords and len(self.keywords) > MAX_KEYWORDS:
+            errors["keywords"] = _("At most %(max)d keywords.") % {"max": MAX_KEYWORDS}
+        elif any(not keyword.strip() for keyword in self.keywords or ()):
+            errors["keywords"] = _("Keywords cannot be empty.")
+        if errors:
+            raise ValidationError(errors)
+
+    def cooperation_type_labels(self) -> list[str]:
+        labels = dict(CooperationType.choices)
+        return [labels.get(value, value) for value in self.cooperation_types]
+
+    def language_labels(self) -> list[str]:
+        labels = dict(WorkingLanguage.choices)
+        return [labels.get(value, value) for value in self.languages]

@@ -12,8 +12,10 @@ class ResearchNeedsConfig(AppConfig):
         from research_needs.notifications import register_notifications
         from research_needs.privacy import register_privacy
         from research_needs.sections import register_sections
+        from research_needs.signals import connect_signals as connect_matching_signals
 
         register_notifications()
         register_privacy()
         register_sections()  # newest needs on lower apps' pages
         connect_signals()
+        connect_matching_signals()

@@ -13,17 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from members.forms import TopicChoiceField
+from members.forms import KeywordsField, TopicChoiceField
 from members.models import Organisation, Topic, User
 
 from .files import sniff_content_type
 from .models import (
     APPROACH_MAX,
     DESCRIPTION_MAX,
-    KEYWORD_MAX,
     MAX_ANSWER_MONTHS,
     MAX_ATTACHMENTS,
-    MAX_KEYWORDS,
     MAX_TOPICS,
     MESSAGE_MAX,
     SUMMARY_MAX,
@@ -34,7 +32,6 @@ from .models import (
     add_months,
     default_deadline,
 )
-from .validation import clean_keywords
 
 TRL_CHOICES = [
     (1, _("1: basic principles observed")),
@@ -95,40 +92,6 @@ def _free_slots_error(count: int, free: int):
         % {"free": free, "count": count},
         code="too_many_files",
     )
-
-
-class KeywordsField(forms.CharField):
-    """Comma-separated keywords: at most 10, each at most 50 characters."""
-
-    def to_python(self, value):
-        return clean_keywords(super().to_python(value))
-
-    def run_validators(self, value):
-        # Each keyword, not the list: CharField's NUL check must see the strings.
-        for keyword in value:
-            super().run_validators(keyword)
-
-    def validate(self, value):
-        if self.required and not value:
-            raise ValidationError(self.error_messages["required"], code="required")
-        if len(value) > MAX_KEYWORDS:
-            raise ValidationError(
-                _("At most %(max)d keywords; you entered %(count)d.")
-                % {"max": MAX_KEYWORDS, "count": len(value)},
-                code="too_many_keywords",
-            )
-        too_long = [keyword for keyword in value if len(keyword) > KEYWORD_MAX]
-        if too_long:
-            raise ValidationError(
-                _("Each keyword may have at most %(max)d characters: “%(keyword)s” is longer.")
-                % {"max": KEYWORD_MAX, "keyword": too_long[0][:60]},
-                code="keyword_too_long",
-            )
-
-    def prepare_value(self, value):
-        if isinstance(value, (list, tuple)):
-            return ", ".join(value)
-        return value
 
 
 class NeedForm(forms.Form):

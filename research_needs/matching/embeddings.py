@@ -14,12 +14,12 @@ with the same features and weights tuned for each, e5 0.914 / 0.900 / 0.726 agai
 0.856 / 0.911 / 0.639. USE embeds about ten times faster, but the need → organisation
 direction and the pairs in different words, which the product is measured on, are e5's.
 
-Storage for the pages (later): vectors are 384 float32, unit length. ``to_bytes`` /
-``from_bytes`` give a ``bytea`` (1,536 bytes) that works on every PostgreSQL; a
-``float4[]`` column or pgvector's ``vector(384)`` hold ``list(vector)`` just as well.
-Ranking loads the vectors into one numpy matrix (engine.OrgIndex / NeedIndex), so no
-vector operator of the database is needed and both PostgreSQL builds behave alike.
-``MODEL_VERSION`` is stored next to each vector: a different value means "re-embed".
+Storage (research_needs.models.NeedVector / OrganisationVector): vectors are 384
+float32, unit length. ``to_bytes`` / ``from_bytes`` give a ``bytea`` (1,536 bytes) that
+works on every PostgreSQL. Ranking loads the vectors into one numpy matrix
+(matching.corpus, engine.OrgIndex / NeedIndex), so no vector operator of the database is
+needed and both PostgreSQL builds behave alike. ``MODEL_VERSION`` is stored next to each
+vector: a different value means "re-embed" (``manage.py matching_refresh``).
 """
 
 from __future__ import annotations
@@ -52,17 +52,21 @@ def model():
         return _model
 
 
-def embed_needs(needs: list[NeedDoc]) -> np.ndarray:
-    if not needs:
+def embed_texts(texts: list[str], *, role: str) -> np.ndarray:
+    """Unit vectors of ``texts`` as ``role`` "query" (needs) or "passage" (profiles and
+    their sentences), one row each."""
+    if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    return model().query([n.embedding_text() for n in needs]).reshape(len(needs), -1)
+    encode = model().query if role == "query" else model().passage
+    return encode(list(texts)).reshape(len(texts), -1)
+
+
+def embed_needs(needs: list[NeedDoc]) -> np.ndarray:
+    return embed_texts([n.embedding_text() for n in needs], role="query")
 
 
 def embed_organisations(organisations: list[OrgDoc]) -> np.ndarray:
-    if not organisations:
-        return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    texts = [o.embedding_text() for o in organisations]
-    return model().passage(texts).reshape(len(organisations), -1)
+    return embed_texts([o.embedding_text() for o in organisations], role="passage")
 
 
 def profile_sentences(organisation: OrgDoc) -> list[str]:
@@ -71,9 +75,7 @@ def profile_sentences(organisation: OrgDoc) -> list[str]:
 
 
 def embed_sentences(sentences: list[str]) -> np.ndarray:
-    if not sentences:
-        return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    return model().passage(sentences).reshape(len(sentences), -1)
+    return embed_texts(sentences, role="passage")
 
 
 def to_bytes(vector) -> bytes:

@@ -1,9 +1,14 @@
 """Evaluation on a labelled data set in the format of shared/matching/dev.json.
 
-``prepare`` stems and embeds the records, ``rank_all`` ranks both directions with the
-engine the pages use, ``evaluate_rankings`` computes the README's metrics overall, by
-language and on low-overlap pairs, and ``tune_weights``/``cross_validate`` set and check
-the weights (bench/matching_tune.py prints them for dev.json).
+``evaluate_rankings`` computes the README's metrics overall, by language and on
+low-overlap pairs for rankings made either way:
+
+- through the stored rows and the pages' selectors (research_needs.matching.stored), as
+  ``manage.py matching_eval`` does;
+- in memory (``prepare`` stems and embeds the records, ``rank_all`` calls the engine),
+  fast enough for ``tune_weights``/``cross_validate`` to set and check the weights
+  (bench/matching_tune.py prints them for dev.json). Both paths give the same rankings
+  when ``rank_all`` filters partner kinds as the pages do (tests/research_needs).
 
 Definitions (also printed by ``matching_eval``):
 
@@ -79,15 +84,23 @@ class Dataset:
 
 
 @dataclass
-class Prepared:
-    """The data set's records with what the engine needs: embeddings, term vectors,
-    profile sentences (for reasons) and the word sets that define low overlap."""
+class Overlap:
+    """The data set with the word sets that define low overlap: what the metrics need
+    besides the rankings (research_needs.matching.stored.overlap_words makes one)."""
 
     dataset: Dataset
-    need_index: NeedIndex
-    org_index: OrgIndex
     need_overlap_words: dict[str, set[str]]
     org_overlap_words: dict[str, set[str]]
+
+
+@dataclass
+class Prepared(Overlap):
+    """The data set's records in memory with what the engine needs: embeddings, term
+    vectors and profile sentences, for tuning the weights (bench/matching_tune.py), which
+    ranks thousands of times; ``matching_eval`` ranks through the stored rows instead."""
+
+    need_index: NeedIndex | None = None
+    org_index: OrgIndex | None = None
 
 
 def prepare(dataset: Dataset, *, cursor) -> Prepared:
@@ -136,21 +149,38 @@ def prepare(dataset: Dataset, *, cursor) -> Prepared:
 
 
 def rank_all(
-    prepared: Prepared, weights: Weights = DEFAULT_WEIGHTS, *, limit: int | None = TOP
+    prepared: Prepared,
+    weights: Weights = DEFAULT_WEIGHTS,
+    *,
+    limit: int | None = TOP,
+    only_partner_kinds: bool = False,
 ) -> dict[str, dict[str, list[str]]]:
     """{"needs": {need: [organisation, …]}, "organisations": {organisation: [need, …]}},
-    best first, with the functions the pages call. Every need of a data set counts as open;
-    partner kinds are a feature here, not a filter, so each list is full."""
+    best first, with the engine's functions in memory. Every need of a data set counts as
+    open; partner kinds are a feature here, not a filter, so each list is full, unless
+    ``only_partner_kinds`` (as the pages rank: research_needs.matching.selectors)."""
     needs, orgs = prepared.need_index, prepared.org_index
     result: dict[str, dict[str, list[str]]] = {"needs": {}, "organisations": {}}
     for row, need in enumerate(needs.docs):
         matches = rank_organisations_for_need(
-            need, needs.vectors[row], needs.terms[row], orgs, weights=weights, limit=limit
+            need,
+            needs.vectors[row],
+            needs.terms[row],
+            orgs,
+            weights=weights,
+            limit=limit,
+            only_partner_kinds=only_partner_kinds,
         )
         result["needs"][need.key] = [m.key for m in matches]
     for row, org in enumerate(orgs.docs):
         matches = rank_needs_for_organisation(
-            org, orgs.vectors[row], orgs.terms[row], needs, weights=weights, limit=limit
+            org,
+            orgs.vectors[row],
+            orgs.terms[row],
+            needs,
+            weights=weights,
+            limit=limit,
+            only_partner_kinds=only_partner_kinds,
         )
         result["organisations"][org.key] = [m.key for m in matches]
     return result
@@ -165,7 +195,7 @@ def grades_by_query(labels: list[dict]) -> tuple[dict, dict]:
     return by_need, by_org
 
 
-def overlap(prepared: Prepared, need_key: str, org_key: str) -> float:
+def overlap(prepared: Overlap, need_key: str, org_key: str) -> float:
     return jaccard(prepared.need_overlap_words[need_key], prepared.org_overlap_words[org_key])
 
 
@@ -192,7 +222,7 @@ def _low_overlap(prepared, rankings, grades, pair) -> dict:
 
 
 def evaluate_rankings(
-    prepared: Prepared, rankings: dict[str, dict[str, list[str]]], labels: list[dict]
+    prepared: Overlap, rankings: dict[str, dict[str, list[str]]], labels: list[dict]
 ) -> dict[str, dict[str, dict]]:
     """{"need→organisation": {"overall"|"de"|"en"|…|"low overlap": metrics}, and the same
     for "organisation→need"}."""

@@ -34,7 +34,7 @@ def best_sentence(need_vector, sentences: Sequence[str], sentence_vectors) -> st
 
 
 def _shorten(text: str, limit: int = SENTENCE_CHARS) -> str:
-    text = " ".join(text.split()).rstrip(".")
+    text = " ".join(text.split()).rstrip(".;:, ")
     if len(text) <= limit:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0]

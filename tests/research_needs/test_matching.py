@@ -1,15 +1,18 @@
 """The matching engine (research_needs.matching) and ``manage.py matching_eval``, on small
-records made here (never the development set's texts)."""
+records made here (never the development set's texts). The command loads the records into
+a throwaway database, so its tests are transactional (it cannot run inside the test's
+transaction)."""
 
 import json
 import math
+import os
 
 import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from research_needs.matching import embeddings, evaluation, metrics
+from research_needs.matching import embeddings, evaluation, metrics, stored
 from research_needs.matching.documents import NeedDoc, OrgDoc
 from research_needs.matching.engine import (
     NeedIndex,
@@ -19,6 +22,7 @@ from research_needs.matching.engine import (
 )
 from research_needs.matching.lexical import Lexicon
 from research_needs.matching.reasons import best_sentence, reason
+from research_needs.matching.store import vectors_refresh
 from research_needs.matching.text import stem_texts
 
 # Metrics ------------------------------------------------------------------------------
@@ -201,15 +205,39 @@ def _rank_for_org(prepared, key, **options):
 # Command -----------------------------------------------------------------------------
 
 
-def test_matching_eval_writes_rankings_and_prints_metrics_with_baseline(db, tmp_path, capsys):
+def _databases() -> set[str]:
+    """This process's throwaway databases (others' test runs share the server)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s",
+            [f"{stored.DATABASE_PREFIX}_{os.getpid()}_%"],
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+def _rows() -> dict[str, int]:
+    from members.models import CompetenceProfile, Organisation
+    from research_needs.models import Need, NeedVector, OrganisationVector
+
+    models = (Organisation, CompetenceProfile, Need, NeedVector, OrganisationVector)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_matching_eval_writes_rankings_and_prints_metrics_with_baseline(
+    transactional_db, tmp_path, capsys
+):
     dataset = tmp_path / "set.json"
     dataset.write_text(json.dumps(DATA), encoding="utf-8")
     output = tmp_path / "rankings.json"
     tables = connection.introspection.table_names()
+    rows = _rows()
 
     call_command("matching_eval", str(dataset), "--output", str(output))
 
-    assert connection.introspection.table_names() == tables  # nothing left behind
+    # Nothing left behind: no database, no table, no row in the configured database.
+    assert connection.introspection.table_names() == tables
+    assert _databases() == set()
+    assert _rows() == rows
     rankings = json.loads(output.read_text(encoding="utf-8"))
     assert set(rankings) == {"needs", "organisations"}
     assert set(rankings["needs"]) == {"n-gips", "n-akku", "n-schlacke"}
@@ -225,7 +253,7 @@ def test_matching_eval_writes_rankings_and_prints_metrics_with_baseline(db, tmp_
     assert "organisation→need" in out
 
 
-def test_matching_eval_runs_without_labels(db, tmp_path, capsys):
+def test_matching_eval_runs_without_labels(transactional_db, tmp_path, capsys):
     unlabelled = {k: v for k, v in DATA.items() if k != "labels"}
     dataset = tmp_path / "set.json"
     dataset.write_text(json.dumps(unlabelled), encoding="utf-8")
@@ -237,6 +265,26 @@ def test_matching_eval_runs_without_labels(db, tmp_path, capsys):
     assert len(rankings["needs"]) == 3 and len(rankings["organisations"]) == 4
     out = capsys.readouterr().out
     assert "no labels" in out and "nDCG@10" not in out
+
+
+def test_matching_eval_refuses_to_run_inside_a_transaction(db, tmp_path):
+    dataset = tmp_path / "set.json"
+    dataset.write_text(json.dumps(DATA), encoding="utf-8")
+    with pytest.raises(CommandError, match="transaction"):
+        call_command("matching_eval", str(dataset))
+
+    assert _databases() == set()
+
+
+def test_stored_rows_and_selectors_rank_as_the_engine_in_memory(prepared):
+    """The pages' path (rows in the database, the selectors) and the in-memory path the
+    weights were tuned with give the same rankings, once both filter partner kinds."""
+    loaded = stored.load(evaluation.Dataset.from_json(DATA))
+    vectors_refresh()
+
+    from_rows = stored.rank(loaded)
+
+    assert from_rows == evaluation.rank_all(prepared, only_partner_kinds=True)
 
 
 def test_matching_eval_refuses_a_file_that_is_no_data_set(db, tmp_path):

@@ -46,6 +46,15 @@ class Command(BaseCommand):
         with transaction.atomic():
             for dotted_path in SEEDERS:
                 import_string(dotted_path)(scale=scale, stdout=self.stdout)
+        # The recommendations' embeddings, here and now rather than by the worker (which a
+        # development machine may not run); a second run finds nothing to compute.
+        from research_needs.matching.store import vectors_refresh
+
+        embedded = vectors_refresh()
+        self.stdout.write(
+            f"recommendations: {embedded.needs} needs and {embedded.organisations} "
+            "organisations embedded"
+        )
 
         from members.demo import DEMO_PASSWORD, PERSONAS
 

@@ -1,24 +1,28 @@
-"""Ranks a matching data set and, when it has labels, prints how good the ranking is.
+"""Ranks a matching data set as the pages do and, when it has labels, prints how good the
+ranking is.
 
     python manage.py matching_eval DATASET.json [--output RANKINGS.json]
 
 DATASET.json has the format of shared/matching/dev.json (README beside it). The records
-are loaded into memory, not into the platform's tables: the competence profiles and the
-stored embeddings do not exist as models yet, and this way the live data is never read or
-touched and nothing is left behind. PostgreSQL (the configured database) is only asked to
-stem the texts with its German and English full-text configurations (SELECT to_tsvector,
-no table is created or written). Ranking uses the functions the pages will call
-(research_needs.matching.engine) with the same weights.
+are loaded into a throwaway database on the configured PostgreSQL server (created,
+migrated, and dropped at the end whatever happens: research_needs.matching.stored), so
+the live data is never read or touched and nothing is left behind. There they become
+organisations with competence profiles and published needs; the store computes their
+embeddings and stemmed word counts, and the selectors the pages call
+(research_needs.matching.selectors) rank them, read by an organiser who may see every
+need. As on the pages, only organisations of the kinds a need asks for are ranked for it
+(a data set grades the others 0).
 
-For every need the organisations, and for every organisation the needs (every need of a
-data set counts as open), are ranked; ``--output`` writes the top 20 of each:
+For every need the organisations, and for every organisation the needs, are ranked;
+``--output`` writes the top 20 of each:
 {"needs": {need_key: [org_key, …]}, "organisations": {org_key: [need_key, …]}}.
 
 With labels, it prints nDCG@10, P@5, R@10 and MRR for both directions, overall, by the
 need's language and for low-overlap pairs (defined in
 research_needs.matching.evaluation), next to a full-text-only baseline computed in the
-same run: the same engine with only the lexical feature (TF-IDF cosine over stemmed
-words). Without labels it prints the number of rankings only.
+same run from the same stored rows: the engine with only the lexical feature (TF-IDF
+cosine over stemmed words) and no structured rule, as before the rows were stored
+(stored.rank_full_text). Without labels it prints the number of rankings only.
 """
 
 from __future__ import annotations
@@ -30,8 +34,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from research_needs.matching import evaluation
-from research_needs.matching.engine import DEFAULT_WEIGHTS, LEXICAL_ONLY
+from research_needs.matching import evaluation, stored
+from research_needs.matching.engine import DEFAULT_WEIGHTS
+from research_needs.matching.store import vectors_refresh
 
 METRICS = ("nDCG@10", "P@5", "R@10", "MRR")
 
@@ -48,14 +53,24 @@ class Command(BaseCommand):
             data = evaluation.Dataset.load(dataset)
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise CommandError(f"cannot read {dataset}: {error}") from error
+        if connection.in_atomic_block:
+            raise CommandError("matching_eval cannot run inside a transaction.")
         started = time.perf_counter()
-        with connection.cursor() as cursor:
-            prepared = evaluation.prepare(data, cursor=cursor)
-        rankings = evaluation.rank_all(prepared, DEFAULT_WEIGHTS)
+        with stored.throwaway_database():
+            loaded = stored.load(data)
+            vectors_refresh()
+            prepared = time.perf_counter()
+            rankings = stored.rank(loaded, DEFAULT_WEIGHTS)
+            ranked = time.perf_counter()
+            if data.labels is not None:
+                baseline_rankings = stored.rank_full_text(loaded)
+                with connection.cursor() as cursor:
+                    overlap = stored.overlap_words(data, cursor=cursor)
         self.stdout.write(
             f"{len(data.needs)} needs, {len(data.organisations)} organisations, "
-            f"{'no' if data.labels is None else len(data.labels)} labels; "
-            f"ranked in {time.perf_counter() - started:.1f} s"
+            f"{'no' if data.labels is None else len(data.labels)} labels; loaded and "
+            f"embedded in {prepared - started:.1f} s, ranked in {ranked - prepared:.1f} s "
+            "(throwaway database dropped)"
         )
         if output:
             Path(output).write_text(
@@ -65,10 +80,8 @@ class Command(BaseCommand):
         if data.labels is None:
             self.stdout.write("The data set has no labels: rankings only, no metrics.")
             return
-        engine = evaluation.evaluate_rankings(prepared, rankings, data.labels)
-        baseline = evaluation.evaluate_rankings(
-            prepared, evaluation.rank_all(prepared, LEXICAL_ONLY), data.labels
-        )
+        engine = evaluation.evaluate_rankings(overlap, rankings, data.labels)
+        baseline = evaluation.evaluate_rankings(overlap, baseline_rankings, data.labels)
         self._table(engine, baseline)
 
     def _table(self, engine: dict, baseline: dict) -> None:
@@ -89,5 +102,6 @@ class Command(BaseCommand):
             f"description; organisation: description, competences) have a Jaccard index "
             f"below {evaluation.LOW_OVERLAP}; a query's other labelled items are left out. "
             "Means over queries with at least one relevant (grade ≥ 2) item; by language = "
-            "the need's language."
+            "the need's language. full-text: TF-IDF cosine of the stored word counts alone, "
+            "no structured data (not even the partner kinds the pages filter by)."
         )
