@@ -1,10 +1,14 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from events.feeds import EventsFeed
 from forum import views
+from forum.sitemaps import SITEMAPS
+from research_needs.feeds import NeedsFeed
 
 # The admin login goes through allauth's login, so allauth's rate limits cover it too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -16,6 +20,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -27,6 +32,8 @@ urlpatterns += i18n_patterns(
     path("events/", include("events.urls")),
     path("notifications/", include("forum.notifications.urls")),
     path("pages/", include("forum.pages.urls")),
+    path("feeds/needs/", NeedsFeed(), name="feed_needs"),
+    path("feeds/events/", EventsFeed(), name="feed_events"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
