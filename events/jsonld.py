@@ -8,16 +8,21 @@ import json
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from .models import Event, ProgrammeItem
+from .models import BERLIN, Event, ProgrammeItem
 
 _STATUS = {
     Event.Status.PUBLISHED: "https://schema.org/EventScheduled",
     Event.Status.CANCELLED: "https://schema.org/EventCancelled",
     Event.Status.DRAFT: "https://schema.org/EventScheduled",
 }
+
+
+def _iso(moment) -> str:
+    return timezone.localtime(moment, BERLIN).isoformat()
 
 
 def _place(event: Event) -> dict:
@@ -40,8 +45,8 @@ def event_data(event: Event) -> dict:
         "@type": "Event",
         "name": event.title,
         "description": event.summary,
-        "startDate": event.starts_at.isoformat(),
-        "endDate": event.ends_at.isoformat(),
+        "startDate": _iso(event.starts_at),
+        "endDate": _iso(event.ends_at),
         "eventStatus": _STATUS[event.status],
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "inLanguage": event.language,
@@ -61,8 +66,8 @@ def item_data(event: Event, item: ProgrammeItem) -> dict:
         "@context": "https://schema.org",
         "@type": "Event",
         "name": item.title,
-        "startDate": item.starts_at.isoformat(),
-        "endDate": item.ends_at.isoformat(),
+        "startDate": _iso(item.starts_at),
+        "endDate": _iso(item.ends_at),
         "eventStatus": _STATUS[event.status],
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "inLanguage": event.language,

@@ -28,6 +28,7 @@ class NeedsFeed(Feed):
         return (
             visible_needs(AnonymousUser())
             .filter(visibility=Need.Visibility.PUBLIC)
+            .prefetch_related(None)  # topics are not in the feed
             .order_by("-published_at", "-pk")[:LIMIT]
         )
 

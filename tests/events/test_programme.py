@@ -74,7 +74,10 @@ def _cells(response):
 
 
 def test_grid_places_items_by_room_and_time(client, grid_event):
-    hall, lab = RoomFactory(event=grid_event, name="A Aula"), RoomFactory(event=grid_event, name="B Labor")
+    hall, lab = (
+        RoomFactory(event=grid_event, name="A Aula"),
+        RoomFactory(event=grid_event, name="B Labor"),
+    )
     _item(grid_event, 0, 30, room=hall, title="Eröffnung")
     _item(grid_event, 45, 60, room=lab, title="Hydrometallurgie")
     _item(grid_event, 120, 15, title="Kaffeepause", kind="break")

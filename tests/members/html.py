@@ -2,7 +2,6 @@
 
 from html.parser import HTMLParser
 
-
 #: Script elements of these types are data blocks (schema.org JSON-LD): the browser does not
 #: run them, so the CSP's ban on inline scripts does not concern them.
 DATA_BLOCKS = {"application/ld+json", "application/json"}
