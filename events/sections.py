@@ -12,6 +12,8 @@ def landing_context(request, _organisation) -> dict:
     forum, events = landing_forum_and_events(request.user)
     return {
         "landing_forum": forum,
+        # The landing page puts it right after its hero (templates/forum/landing.html).
+        "lead_template": "events/_landing_forum.html" if forum is not None else "",
         "landing_forum_open": forum is not None and forum.registration_is_open,
         "landing_events": events,
     }
