@@ -5,16 +5,29 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from events import sitemaps as event_sitemaps
 from events.feeds import EventsFeed
 from forum import views
-from forum.sitemaps import SITEMAPS
+from forum.sitemaps import OrganisationSitemap, PageSitemap, StaticSitemap
 from research_needs.feeds import NeedsFeed
+from research_needs.sitemaps import NeedSitemap
 
 # The admin login goes through allauth's login, so allauth's rate limits cover it too.
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = _("Innovation Forum Harz: administration")
 admin.site.site_title = _("Innovation Forum Harz")
 admin.site.index_title = _("Organiser tools")
+
+SITEMAPS = {
+    "static": StaticSitemap,
+    "pages": PageSitemap,
+    "events": event_sitemaps.EventSitemap,
+    "programmes": event_sitemaps.EventPartSitemap,
+    "items": event_sitemaps.ItemSitemap,
+    "speakers": event_sitemaps.SpeakerSitemap,
+    "needs": NeedSitemap,
+    "organisations": OrganisationSitemap,
+}
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
