@@ -47,9 +47,9 @@ def programme(request, slug):
     status = 200
     shown = items
     if form.is_bound:
-        if form.is_valid():
+        if form.is_valid() and (form.cleaned_data["track"] or form.cleaned_data["kind"]):
             shown = [item for item in items if form.keep(item)]
-        else:
+        elif form.errors:
             status = 400
     now = timezone.now()
     live = timetable.is_live(event, now)

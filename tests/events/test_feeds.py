@@ -132,3 +132,9 @@ def test_cancelled_event_says_so_in_json_ld(client):
     (data,) = _json_ld(client.get(event.get_absolute_url()))
 
     assert data["eventStatus"] == "https://schema.org/EventCancelled"
+
+
+def test_events_list_announces_its_feed(client):
+    content = client.get(reverse("events:list")).content.decode()
+
+    assert 'type="application/atom+xml"' in content and reverse("feed_events") in content

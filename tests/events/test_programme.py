@@ -238,3 +238,14 @@ def test_programme_queries_constant(client, member, grid_event, django_assert_nu
     assert sum(len(day.cells) for day in response.context["days"]) == len(
         [n for n in range(count) if n % 3 == 0]
     )
+
+
+def test_unrelated_parameters_show_the_whole_programme(client, grid_event):
+    _item(grid_event, 0, title="Eins", track="Batterien")
+    _item(grid_event, 30, title="Zwei")
+
+    response = client.get(reverse("events:programme", args=[grid_event.slug]), {"utm": "x"})
+
+    assert response.status_code == 200
+    assert set(_cells(response).cells) == {"Eins", "Zwei"}
+    assert not response.context["filtered"]
