@@ -7,8 +7,11 @@ user may not see, so drafts do not leak.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
+
 from members.permissions import (
     can_act_for_organisation,
+    can_see_organisation,
     is_member_of,
     is_organiser,
 )
@@ -83,3 +86,9 @@ def can_check_in(user) -> bool:
 def can_be_checked_in(registration: Registration) -> bool:
     """Only confirmed registrations are checked in."""
     return registration.status == Registration.Status.CONFIRMED
+
+
+def links_organisation_page(organisation) -> bool:
+    """A speaker's organisation is linked to its page when everyone may see that page (an
+    approved platform organisation); a pending or rejected one is named, not linked."""
+    return organisation is not None and can_see_organisation(AnonymousUser(), organisation)

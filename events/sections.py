@@ -1,13 +1,22 @@
-"""What events shows on pages of lower apps (``forum/sections.py``): the next events on the
-landing page, an organisation's stands and talks on its page."""
+"""What events shows on pages of lower apps (``forum/sections.py``): the next forum and the
+next events on the landing page, an organisation's stands and talks on its page."""
 
 from forum import sections
 
-from .selectors import landing_events, organisation_page_presence
+from .selectors import landing_forum_and_events, organisation_page_presence
 
 
 def landing_context(request, _organisation) -> dict:
-    return {"landing_events": landing_events(request.user)}
+    """The next forum, featured with its dates, place and (while registration is open) a
+    register button, and the next other events."""
+    forum, events = landing_forum_and_events(request.user)
+    return {
+        "landing_forum": forum,
+        # The landing page puts it right after its hero (templates/forum/landing.html).
+        "lead_template": "events/_landing_forum.html" if forum is not None else "",
+        "landing_forum_open": forum is not None and forum.registration_is_open,
+        "landing_events": events,
+    }
 
 
 def organisation_context(request, organisation) -> dict:

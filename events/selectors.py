@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from . import permissions
@@ -250,6 +250,23 @@ def checkin_search(event: Event, q: str, *, limit: int = 50) -> QuerySet[Registr
     return registrations.select_related("organisation").order_by("name", "pk")[:limit]
 
 
+def landing_forum_and_events(user, *, limit: int = 3) -> tuple[Event | None, list[Event]]:
+    """The next forum (Event.Kind.FORUM) the landing page features, and the next other
+    published events after it (PRODUCT.md 5, issue 16). One query: the next ``limit + 1``
+    events and the next forum, whichever they are."""
+    upcoming = Event.objects.filter(status=Event.Status.PUBLISHED, ends_at__gt=timezone.now())
+    ordered = ("starts_at", "pk")
+    soonest = upcoming.order_by(*ordered).values("pk")[: limit + 1]
+    forum = upcoming.filter(kind=Event.Kind.FORUM).order_by(*ordered).values("pk")[:1]
+    events = list(
+        upcoming.filter(Q(pk__in=Subquery(soonest)) | Q(pk__in=Subquery(forum)))
+        .select_related("host")
+        .order_by(*ordered)
+    )
+    featured = next((event for event in events if event.kind == Event.Kind.FORUM), None)
+    return featured, [event for event in events if event != featured][:limit]
+
+
 def landing_events(user, *, limit: int = 3) -> list[Event]:
     """The next published events for the landing page (PRODUCT.md 5). One query."""
     return list(
@@ -269,10 +286,56 @@ def organisation_page_presence(organisation, user) -> dict:
         .select_related("event")
         .order_by("-event__starts_at", "pk")
     )
-    talks = list(
-        ProgrammeItem.objects.filter(event__status=published, speakers__organisation=organisation)
-        .select_related("event")
-        .distinct()
-        .order_by("-starts_at", "pk")
+    # One row per talk and speaker of the organisation; each talk keeps its speakers from
+    # here as ``organisation_speakers`` (their pages are linked from the organisation's).
+    links = ProgrammeItem.speakers.through.objects.filter(
+        programmeitem__event__status=published, speaker__organisation=organisation
+    ).select_related("programmeitem__event", "speaker")
+    talks: dict[int, ProgrammeItem] = {}
+    for link in links.order_by("-programmeitem__starts_at", "programmeitem_id", "speaker__name"):
+        item = talks.setdefault(link.programmeitem_id, link.programmeitem)
+        item.__dict__.setdefault("organisation_speakers", []).append(link.speaker)
+    return {"stands": stands, "talks": list(talks.values())}
+
+
+# --- Programme, speakers, exports (issue 16) ---------------------------------------------------
+
+
+def rooms(event: Event) -> list:
+    """The event's rooms in the order of the grid's columns."""
+    return list(event.rooms.order_by("name", "pk"))
+
+
+def speakers_for_page(event: Event) -> list[Speaker]:
+    """The event's speakers with their organisation and their items (rooms joined)."""
+    return list(
+        Speaker.objects.filter(event=event)
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=ProgrammeItem.objects.select_related("room").order_by("starts_at", "pk"),
+            )
+        )
+        .order_by("name", "pk")
     )
-    return {"stands": stands, "talks": talks}
+
+
+def speaker_for_page(event: Event, pk: int) -> Speaker:
+    """Raises Speaker.DoesNotExist."""
+    return (
+        Speaker.objects.filter(event=event)
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=ProgrammeItem.objects.select_related("room").order_by("starts_at", "pk"),
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def published_events() -> QuerySet[Event]:
+    """What feeds and the sitemap list: published events, latest first."""
+    return Event.objects.filter(status=Event.Status.PUBLISHED).order_by("-starts_at", "pk")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_files
+from . import views, views_files, views_programme
 
 app_name = "events"
 urlpatterns = [
@@ -14,7 +14,12 @@ urlpatterns = [
     ),
     path("check-in/<str:code>/", views.checkin_code, name="checkin_code"),
     path("<slug:slug>/", views.event_detail, name="detail"),
+    path("<slug:slug>/programme/", views_programme.programme, name="programme"),
     path("<slug:slug>/programme/<int:pk>/", views.item_detail, name="item"),
+    path("<slug:slug>/speakers/", views_programme.speakers, name="speakers"),
+    path("<slug:slug>/speakers/<int:pk>/", views_programme.speaker_detail, name="speaker"),
+    path("<slug:slug>/schedule.xml", views_programme.schedule_xml, name="schedule_xml"),
+    path("<slug:slug>/schedule.json", views_programme.schedule_json, name="schedule_json"),
     path(
         "<slug:slug>/programme/<int:pk>/calendar.ics",
         views_files.item_calendar,

@@ -11,6 +11,7 @@ from tests.factories import (
     EventFactory,
     ProgrammeItemFactory,
     RegistrationFactory,
+    SpeakerFactory,
     StandFactory,
 )
 from tests.matrix import ANY, LOGIN, MATRIX_ARGS, cases, check, url_names
@@ -63,6 +64,18 @@ MATRIX = [
     ("item_calendar", "get", lambda w: [w["event"].slug, w["item"].pk], [ANY] * 5),
     ("feed", "get", lambda w: [w["feed"].token], [ANY] * 5),
     ("badges_pdf", "get", lambda w: [w["event"].slug], [ANY] * 5),
+    # The programme grid, speakers and exports follow the event (issue 16).
+    ("programme", "get", lambda w: [w["event"].slug], [200, 200, 200, 200, 200]),
+    ("programme", "get", lambda w: [w["draft"].slug], [404, 404, 404, 404, 200]),
+    ("speakers", "get", lambda w: [w["event"].slug], [200, 200, 200, 200, 200]),
+    ("speakers", "get", lambda w: [w["draft"].slug], [404, 404, 404, 404, 200]),
+    ("speaker", "get", lambda w: [w["event"].slug, w["speaker"].pk], [200, 200, 200, 200, 200]),
+    ("speaker", "get", lambda w: [w["draft"].slug, w["draft_speaker"].pk], [404] * 4 + [200]),
+    ("speaker", "get", lambda w: [w["event"].slug, w["draft_speaker"].pk], [404] * 5),
+    ("schedule_xml", "get", lambda w: [w["event"].slug], [200, 200, 200, 200, 200]),
+    ("schedule_xml", "get", lambda w: [w["draft"].slug], [404, 404, 404, 404, 200]),
+    ("schedule_json", "get", lambda w: [w["event"].slug], [200, 200, 200, 200, 200]),
+    ("schedule_json", "get", lambda w: [w["draft"].slug], [404, 404, 404, 404, 200]),
 ]
 
 
@@ -85,6 +98,8 @@ def world(host, host_admin, member, other_member, organiser_user):
         "attendee": attendee,
         "stand": StandFactory(event=event, status="confirmed"),
         "feed": CalendarFeedFactory(user=member),
+        "speaker": SpeakerFactory(event=event),
+        "draft_speaker": SpeakerFactory(event=draft),
         "users": {
             "visitor": None,
             "other_member": other_member,

@@ -2,6 +2,10 @@
 
 from html.parser import HTMLParser
 
+#: Script elements of these types are data blocks (schema.org JSON-LD): the browser does not
+#: run them, so the CSP's ban on inline scripts does not concern them.
+DATA_BLOCKS = {"application/ld+json", "application/json"}
+
 
 class _Collector(HTMLParser):
     def __init__(self):
@@ -23,7 +27,8 @@ class _Collector(HTMLParser):
             "button",
         }:
             self.fields.append(attrs)
-        if "style" in attrs or (tag == "script" and "src" not in attrs):
+        code = tag == "script" and "src" not in attrs and attrs.get("type") not in DATA_BLOCKS
+        if "style" in attrs or code:
             self.inline.append((tag, attrs))
 
 
