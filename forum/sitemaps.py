@@ -1,6 +1,6 @@
 """``/sitemap.xml`` (issue 16): the pages anyone may open, in both languages with their
 ``hreflang`` alternates. Each app lists its own public pages (``events.sitemaps``,
-``research_needs.sitemaps``) on :class:`Localised`, asking its own visibility rule as an
+``research_needs.sitemaps``, ``members.sitemaps``) on :class:`Localised`, asking its own visibility rule as an
 anonymous visitor would, so no draft event, members-only need or unapproved organisation is
 listed; ``forum/urls.py`` puts the sections together."""
 
@@ -10,7 +10,6 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from forum.pages.models import Page
-from members.models import Organisation
 
 
 class Localised(Sitemap):
@@ -37,8 +36,3 @@ class PageSitemap(Localised):
 
     def lastmod(self, page):
         return page.updated_at
-
-
-class OrganisationSitemap(Localised):
-    def items(self):
-        return Organisation.objects.filter(status=Organisation.Status.APPROVED).order_by("slug")

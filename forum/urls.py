@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from events import sitemaps as event_sitemaps
 from events.feeds import EventsFeed
 from forum import views
-from forum.sitemaps import OrganisationSitemap, PageSitemap, StaticSitemap
+from forum.sitemaps import PageSitemap, StaticSitemap
+from members.sitemaps import OrganisationSitemap
 from research_needs.feeds import NeedsFeed
 from research_needs.sitemaps import NeedSitemap
 

@@ -62,8 +62,5 @@ def competence_profile_update(
                 value = (value or "").strip()
             setattr(profile, name, value)
         profile.full_clean()
-        profile.save()
-        from research_needs.matching import queue
-
-        queue.organisation_changed(organisation.pk)
+        profile.save()  # research_needs' receiver queues the embedding after the commit
     return profile

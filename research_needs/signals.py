@@ -9,8 +9,8 @@ cache generation (CONVENTIONS: a signal calls a service or queues a task):
 - an organisation deactivated in ``members`` (members.signals) has its open answers and needs
   withdrawn, by a service, inside the sender's transaction.
 
-Competence profiles queue their task in their service (members.competence), which also
-covers the admin, where the organisation is saved with its profile inline.
+A saved competence profile queues its organisation's task the same way (members cannot
+import this app), in the service and in the admin's inline alike.
 """
 
 from __future__ import annotations
@@ -45,6 +45,11 @@ def queue_organisation_embedding(
     queue.organisation_changed(instance.pk)
 
 
+def queue_profile_embedding(sender, instance, raw=False, **kwargs):
+    if not raw:
+        queue.organisation_changed(instance.organisation_id)
+
+
 def connect_signals() -> None:
     from members.models import CompetenceProfile, Organisation
 
@@ -53,6 +58,9 @@ def connect_signals() -> None:
     post_save.connect(queue_need_embedding, sender=Need, dispatch_uid="matching_embed_need")
     post_save.connect(
         queue_organisation_embedding, sender=Organisation, dispatch_uid="matching_embed_org"
+    )
+    post_save.connect(
+        queue_profile_embedding, sender=CompetenceProfile, dispatch_uid="matching_embed_profile"
     )
     for model in (Need, Organisation, CompetenceProfile):
         name = model.__name__
