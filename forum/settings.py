@@ -278,6 +278,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "research_needs.expire_due",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Computes the recommendations' stored rows a save could not queue (broker down) or a
+    # new model version made stale.
+    "research-needs-matching-refresh": {
+        "task": "research_needs.matching_refresh",
+        "schedule": crontab(hour=2, minute=15),
+    },
     # Reminds confirmed attendees the day before an event (or a day of the forum).
     "events-send-reminders": {
         "task": "events.send_reminders",
