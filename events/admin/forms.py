@@ -186,7 +186,17 @@ class RegistrationChangeForm(forms.ModelForm):
 
     class Meta:
         model = Registration
-        fields = "__all__"
+        fields = [  # the admin passes its own list; these are the correctable ones
+            "name",
+            "email",
+            "organisation",
+            "organisation_name",
+            "days",
+            "dietary_needs",
+            "accessibility_needs",
+            "list_consent",
+            "language",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -136,12 +136,13 @@ class RegistrationAdmin(ServiceAdmin):
             super().save_model(request, obj, form, change)
             return
         # The add form registered through the service when it was validated.
-        obj.__dict__.update(form.registered.__dict__)
+        for field in Registration._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(form.registered, field.attname))
+        obj._state.adding = False
         if obj.status == Registration.Status.WAITLISTED:
             self.message_user(
                 request,
-                gettext("The event is full: %(name)s is on the waiting list.")
-                % {"name": obj.name},
+                gettext("The event is full: %(name)s is on the waiting list.") % {"name": obj.name},
                 messages.WARNING,
             )
 

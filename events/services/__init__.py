@@ -15,6 +15,7 @@ Split by subject and re-exported here, so ``from events import services`` and
 """
 
 from ..selectors import seats_left
+from .checkin import registration_check_in_undo, registration_walk_in
 from .feeds import calendar_feed_delete, calendar_feed_for, calendar_feed_renew
 from .programme import (
     event_cancel,
@@ -29,7 +30,6 @@ from .programme import (
     speaker_delete,
     speaker_save,
 )
-from .checkin import registration_check_in_undo, registration_walk_in
 from .registrations import (
     guest_confirm,
     registration_add,

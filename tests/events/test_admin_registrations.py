@@ -114,9 +114,7 @@ def test_sessions_by_hand_take_session_seats(client, organiser_user, event):
     _add(client, event, name="Zwei", email="zwei@example.org", sessions=[workshop.pk])
 
     statuses = dict(
-        SessionSignup.objects.filter(item=workshop).values_list(
-            "registration__email", "status"
-        )
+        SessionSignup.objects.filter(item=workshop).values_list("registration__email", "status")
     )
     assert statuses == {
         "eins@example.org": SessionSignup.Status.CONFIRMED,
@@ -144,8 +142,7 @@ def test_change_sessions_in_the_admin_passes_the_seat_on(client, organiser_user,
     signups = SessionSignup.objects.filter(item=workshop)
     assert signups.get(registration=first).status == SessionSignup.Status.CANCELLED
     assert (
-        signups.get(registration__email="zwei@example.org").status
-        == SessionSignup.Status.CONFIRMED
+        signups.get(registration__email="zwei@example.org").status == SessionSignup.Status.CONFIRMED
     )
 
 
