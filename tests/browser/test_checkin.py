@@ -1,7 +1,8 @@
 """The door's check-in in Chromium at phone size, as an organiser (issue 15): three people
 checked in — by a tap, by typing a filter and tapping, and by a QR code fed to the camera
 (Chromium's fake video capture plays a Y4M file made here from the registration's QR
-code) — and one undone. The counts follow, axe finds nothing in either language, and
+code) — and one undone; a tap made offline is sent when the connection returns. A
+registration is added by hand in the admin for a caller. The counts follow, axe finds nothing in either language, and
 screenshots at 390 and 1366 px are kept in test-artifacts/ for a look."""
 
 import io
@@ -133,15 +134,32 @@ def test_door_journey_on_a_phone(camera_page, door):
     page.locator(".checkin-row:not(.is-in)", has_text="Anton Arndt").wait_for()
     assert _arrived(page) == "2"
 
+    # 5. The connection drops: the tap waits on the device and is sent when it returns.
+    page.forum_watch.allow_console_error(r"ERR_INTERNET_DISCONNECTED")
+    page.context.set_offline(True)
+    _row(page, "Dieter Dorn").locator(".checkin-in").click()
+    page.locator(".checkin-row.is-queued", has_text="Dieter Dorn").wait_for()
+    assert (
+        page.evaluate("() => JSON.parse(localStorage.getItem('checkin-queue:forum-tuer')).length")
+        == 1
+    )
+    page.context.set_offline(False)
+    page.locator(".checkin-row.is-in:not(.is-queued)", has_text="Dieter Dorn").wait_for()
+    page.wait_for_function(
+        "() => document.querySelector('[data-count=arrived]').textContent === '3'"
+    )
+    assert page.evaluate("() => localStorage.getItem('checkin-queue:forum-tuer')") == "[]"
+
     for registration in people.values():
         registration.refresh_from_db()
     arrived = {name for name, r in people.items() if r.checked_in_at is not None}
-    assert arrived == {"Berta Kupfer", "Carla Scan"}
+    assert arrived == {"Berta Kupfer", "Carla Scan", "Dieter Dorn"}
 
     # The letter filter, client-side.
     page.locator('.checkin-letters [data-letter="D"]').click()
     assert page.locator(".checkin-row:visible").count() == 1
     page.locator('.checkin-letters [data-letter=""]').click()
+    assert page.locator(".checkin-row:visible").count() == 5
 
     check(page, "de")
     ARTIFACTS_DIR.mkdir(exist_ok=True)
@@ -152,9 +170,7 @@ def test_door_journey_on_a_phone(camera_page, door):
 def test_door_page_passes_axe(page, door, language):
     from events import services
 
-    services.registration_check_in(
-        registration=door["people"]["Emil Erz"], actor=door["organiser"]
-    )
+    services.registration_check_in(registration=door["people"]["Emil Erz"], actor=door["organiser"])
     login(page, door["organiser"].email, PASSWORD, language)
     open_page(page, f"{prefix(language)}/events/{door['event'].slug}/check-in/")
     page.locator(".checkin-walk-in summary").click()
@@ -163,3 +179,21 @@ def test_door_page_passes_axe(page, door, language):
     check(page, language)
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS_DIR / f"checkin-desktop-{language}.png", full_page=True)
+
+
+def test_registration_by_hand_for_a_caller(page, door):
+    from events.models import Registration
+
+    login(page, door["organiser"].email, PASSWORD)
+    open_page(page, "/admin/events/registration/add/")
+    page.locator("#id_event").select_option(str(door["event"].pk))
+    page.locator("#id_name").fill("Frieda Anruf")
+    page.locator("#id_email").fill("frieda@example.org")
+    page.locator("#id_organisation_name").fill("Harzwasserwerke")
+    with page.expect_navigation():
+        page.locator("input[name=_save]").click()
+
+    assert page.locator(".messagelist .success").count() == 1
+    registration = Registration.objects.get(email="frieda@example.org")
+    assert registration.status == Registration.Status.CONFIRMED
+    assert registration.event == door["event"]
