@@ -85,7 +85,11 @@
       method: "POST", body: body, credentials: "same-origin",
       headers: {"Accept": "application/json", "X-CSRFToken": tokenInput.value}
     }).then(function (response) {
-      return response.json().then(function (data) { return data; });
+      if ((response.headers.get("Content-Type") || "").indexOf("json") === -1) {
+        // Logged out meanwhile (a login page came back): say so instead of queueing.
+        return {ok: false, message: root.dataset.reloadText};
+      }
+      return response.json();
     });
   }
 
