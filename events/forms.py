@@ -142,10 +142,18 @@ class StandForm(forms.Form):
         return description
 
 
-class CheckinSearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Name, email or organisation"),
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+class CheckinFilterForm(forms.Form):
+    """The door list's filters (GET): a first letter and free text."""
+
+    q = forms.CharField(label=_("Name, email or organisation"), max_length=100, required=False)
+    letter = forms.RegexField(regex=r"^\w$", max_length=1, required=False)
+
+
+class WalkInForm(forms.Form):
+    """Someone arrives without a registration and is registered on the spot."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("Email (optional)"), required=False)
+    organisation_name = forms.CharField(
+        label=_("Organisation (optional)"), max_length=200, required=False
     )

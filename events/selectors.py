@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from . import permissions
@@ -235,10 +236,14 @@ def has_waiting_list(event: Event) -> bool:
     return event.registrations.filter(status=Registration.Status.WAITLISTED).exists()
 
 
-def checkin_search(event: Event, q: str, *, limit: int = 50) -> QuerySet[Registration]:
-    registrations = Registration.objects.filter(event=event).exclude(
-        status=Registration.Status.PENDING
-    )
+def checkin_expected(event: Event, *, q: str = "", letter: str = "") -> QuerySet[Registration]:
+    """The people expected at the door (confirmed registrations), by name; ``letter`` keeps
+    the names starting with it, ``q`` those whose name, email or organisation contains it."""
+    registrations = Registration.objects.filter(
+        event=event, status=Registration.Status.CONFIRMED
+    ).select_related("organisation")
+    if letter:
+        registrations = registrations.filter(name__istartswith=letter)
     q = q.strip()
     if q:
         registrations = registrations.filter(
@@ -247,7 +252,18 @@ def checkin_search(event: Event, q: str, *, limit: int = 50) -> QuerySet[Registr
             | Q(organisation_name__icontains=q)
             | Q(organisation__name__icontains=q)
         )
-    return registrations.select_related("organisation").order_by("name", "pk")[:limit]
+    return registrations.order_by(Lower("name"), "pk")
+
+
+def checkin_arrivals(event: Event) -> dict[int, str]:
+    """``{registration id: check-in time (ISO)}`` of everyone who arrived, for the devices
+    at the door to stay in step with each other."""
+    return {
+        pk: at.isoformat()
+        for pk, at in Registration.objects.filter(
+            event=event, status=Registration.Status.CONFIRMED, checked_in_at__isnull=False
+        ).values_list("pk", "checked_in_at")
+    }
 
 
 def landing_forum_and_events(user, *, limit: int = 3) -> tuple[Event | None, list[Event]]:

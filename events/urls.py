@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_files, views_programme
+from . import views, views_checkin, views_files, views_programme
 
 app_name = "events"
 urlpatterns = [
@@ -12,7 +12,7 @@ urlpatterns = [
     path(
         "registrations/<str:token>/cancel/", views.registration_cancel, name="registration_cancel"
     ),
-    path("check-in/<str:code>/", views.checkin_code, name="checkin_code"),
+    path("check-in/<str:code>/", views_checkin.checkin_code, name="checkin_code"),
     path("<slug:slug>/", views.event_detail, name="detail"),
     path("<slug:slug>/programme/", views_programme.programme, name="programme"),
     path("<slug:slug>/programme/<int:pk>/", views.item_detail, name="item"),
@@ -31,7 +31,9 @@ urlpatterns = [
     path("<slug:slug>/register/sent/", views.register_sent, name="register_sent"),
     path("<slug:slug>/stand/", views.stand_apply, name="stand_apply"),
     path("<slug:slug>/stand/withdraw/", views.stand_withdraw, name="stand_withdraw"),
-    path("<slug:slug>/check-in/", views.checkin, name="checkin"),
+    path("<slug:slug>/check-in/", views_checkin.checkin, name="checkin"),
+    path("<slug:slug>/check-in/status.json", views_checkin.checkin_status, name="checkin_status"),
+    path("<slug:slug>/check-in/walk-in/", views_checkin.checkin_walk_in, name="checkin_walk_in"),
     path("<slug:slug>/programme.pdf", views_files.programme_pdf, name="programme_pdf"),
     path("<slug:slug>/calendar.ics", views_files.calendar, name="calendar"),
     path("<slug:slug>/badges.pdf", views_files.badges_pdf, name="badges_pdf"),

@@ -9,10 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -23,7 +21,7 @@ from forum.shortcuts import confirmed, render_page, run_service
 from members.permissions import membership_of
 
 from . import permissions, selectors, services
-from .forms import CheckinSearchForm, GuestRegistrationForm, RegistrationChoicesForm, StandForm
+from .forms import GuestRegistrationForm, RegistrationChoicesForm, StandForm
 from .models import CalendarFeed, Event, ProgrammeItem, Registration, SessionSignup
 
 
@@ -479,75 +477,4 @@ def stand_withdraw(request, slug):
         request,
         "events/stand_withdraw.html",
         {"event": event, "stand": stand, "back_url": back},
-    )
-
-
-# --- Check-in ------------------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def checkin(request, slug):
-    denied = _staff_only(request)
-    if denied:
-        return denied
-    event = _event(request, slug)
-    if request.method == "POST":
-        registration = get_object_or_404(
-            Registration, event=event, pk=request.POST.get("registration") or 0
-        )
-        _check_in(request, registration)
-        url = reverse("events:checkin", kwargs={"slug": event.slug})
-        q = request.POST.get("q", "")
-        return redirect(f"{url}?{urlencode({'q': q})}" if q else url)
-    form = CheckinSearchForm(request.GET or None)
-    q = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
-    results = list(selectors.checkin_search(event, q)) if q else []
-    counts = selectors.checkin_counts(event)
-    return render_page(
-        request,
-        "events/checkin.html",
-        {"event": event, "form": form, "q": q, "results": results, "counts": counts},
-    )
-
-
-def _check_in(request, registration: Registration) -> None:
-    ok, result = run_service(
-        request, services.registration_check_in, registration=registration, actor=request.user
-    )
-    if not ok:
-        return
-    registration, now = result
-    if now:
-        messages.success(request, _("%(name)s is checked in.") % {"name": registration.name})
-    else:
-        messages.info(
-            request,
-            _("%(name)s was already checked in at %(time)s.")
-            % {
-                "name": registration.name,
-                "time": _local_time(registration.checked_in_at),
-            },
-        )
-
-
-def _local_time(value) -> str:
-    return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def checkin_code(request, code):
-    """Opened from the QR code on the attendee's email or badge."""
-    denied = _staff_only(request)
-    if denied:
-        return denied
-    registration = get_object_or_404(
-        Registration.objects.select_related("event", "organisation"), checkin_code=code
-    )
-    if request.method == "POST":
-        _check_in(request, registration)
-        return redirect("events:checkin_code", code=code)
-    return render_page(
-        request,
-        "events/checkin_code.html",
-        {"registration": registration, "event": registration.event},
     )

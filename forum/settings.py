@@ -201,6 +201,8 @@ STATICFILES_DIRS = [
     # Bootstrap comes from the npm registry at install time (package-lock.json) and is
     # served from here, never from a CDN.
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    # The QR decoder of the check-in page where the browser has no BarcodeDetector.
+    ("vendor/jsqr", BASE_DIR / "node_modules" / "jsqr" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

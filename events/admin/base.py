@@ -18,7 +18,7 @@ SERVICES = {
     Room: ("room", "room_save", "room_delete", ()),
     Speaker: ("speaker", "speaker_save", "speaker_delete", ()),
     Stand: ("stand", "stand_save", "stand_delete", ()),
-    Registration: ("registration", "registration_save", "registration_delete", ()),
+    Registration: ("registration", "registration_save", "registration_delete", ("sessions",)),
     CalendarFeed: ("feed", None, "calendar_feed_delete", ()),
 }
 

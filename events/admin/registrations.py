@@ -15,9 +15,22 @@ from django.utils.translation import gettext_lazy as _
 from forum.notifications.admin import mass_mail_action
 from forum.notifications.services import Recipient, can_send_mass_mail
 
-from .. import exports, services
+from .. import exports, permissions, services
 from ..models import CalendarFeed, Event, Registration, SessionSignup
 from .base import ServiceAdmin, moved_up
+from .forms import RegistrationAddForm, RegistrationChangeForm
+
+ADD_FIELDS = [
+    "event",
+    "user",
+    "name",
+    "email",
+    "organisation_name",
+    "days",
+    "sessions",
+    "language",
+    "notify",
+]
 
 
 class SessionSignupInline(admin.TabularInline):
@@ -67,6 +80,7 @@ class RegistrationAdmin(ServiceAdmin):
         "organisation_name",
         "status",
         "days",
+        "sessions",
         "dietary_needs",
         "accessibility_needs",
         "list_consent",
@@ -89,7 +103,48 @@ class RegistrationAdmin(ServiceAdmin):
     ]
 
     def has_add_permission(self, request):
-        return False  # people register through the site, so seats and emails stay right
+        # By hand, through services.registration_add: the seat rules hold here too.
+        return permissions.can_manage_events(request.user)
+
+    def get_fields(self, request, obj=None):
+        return ADD_FIELDS if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def get_inlines(self, request, obj):
+        return [] if obj is None else self.inlines
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = type(
+                "RegistrationAddForm", (RegistrationAddForm,), {"actor": request.user}
+            )
+        else:
+            kwargs["form"] = RegistrationChangeForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        response = super().render_change_form(request, context, *args, **kwargs)
+        form = context["adminform"].form
+        if form.is_bound and form.errors:
+            response.status_code = 400  # bad input answers 4xx, as everywhere else
+        return response
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # The add form registered through the service when it was validated.
+        for field in Registration._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(form.registered, field.attname))
+        obj._state.adding = False
+        if obj.status == Registration.Status.WAITLISTED:
+            self.message_user(
+                request,
+                gettext("The event is full: %(name)s is on the waiting list.") % {"name": obj.name},
+                messages.WARNING,
+            )
 
     @admin.display(description=_("organisation"), ordering="organisation_name")
     def display_organisation(self, obj):

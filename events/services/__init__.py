@@ -9,11 +9,13 @@ Split by subject and re-exported here, so ``from events import services`` and
 - ``registrations``: registering, guest confirmation, changes, cancelling, promotion,
   check-in, organisers' corrections;
 - ``programme``: the event itself (saving, cancelling, capacity), items, rooms, speakers;
+- ``checkin``: undoing a check-in, walk-ins at the door;
 - ``stands``: applications, decisions, withdrawal;
 - ``feeds``: the personal calendar feed.
 """
 
 from ..selectors import seats_left
+from .checkin import registration_check_in_undo, registration_walk_in
 from .feeds import calendar_feed_delete, calendar_feed_for, calendar_feed_renew
 from .programme import (
     event_cancel,
@@ -30,6 +32,7 @@ from .programme import (
 )
 from .registrations import (
     guest_confirm,
+    registration_add,
     registration_cancel,
     registration_check_in,
     registration_create,
@@ -60,12 +63,15 @@ __all__ = [
     "item_capacity_changed",
     "programme_item_delete",
     "programme_item_save",
+    "registration_add",
     "registration_cancel",
     "registration_check_in",
+    "registration_check_in_undo",
     "registration_create",
     "registration_delete",
     "registration_save",
     "registration_update",
+    "registration_walk_in",
     "registrations_erase",
     "registrations_promote",
     "room_delete",

@@ -292,6 +292,76 @@ def registration_check_in(*, registration: Registration, actor) -> tuple[Registr
         return registration, True
 
 
+def registration_add(
+    *,
+    event: Event,
+    actor,
+    user=None,
+    name: str = "",
+    email: str = "",
+    organisation_name: str = "",
+    days: Iterable[date] | None = None,
+    sessions: Iterable[ProgrammeItem] | None = None,
+    language: str | None = None,
+    notify: bool = False,
+) -> Registration:
+    """An organiser registers someone by hand (a caller on the phone): a member (``user``)
+    or a person without an account. No confirmation mail: the organiser vouches for the
+    address. The seat rules are the site's: confirmed if a seat is free, else on the
+    waiting list, refused when full without one. ``notify`` sends the person the usual
+    confirmed / waiting-list mail. Registration periods do not bind organisers."""
+    if not permissions.can_manage_events(actor):
+        raise PermissionDenied
+    organisation = None
+    if user is not None:
+        membership = membership_of(user)
+        email = user.email
+        name = user.get_full_name() or user.email
+        organisation = membership.organisation if membership else None
+        organisation_name = "" if organisation else organisation_name
+        language = language or getattr(getattr(user, "profile", None), "preferred_language", None)
+    email = (email or "").strip().lower()
+    if not email:
+        raise ValidationError({"email": _("Enter the email address.")})
+    if not (name or "").strip():
+        raise ValidationError({"name": _("Enter the name.")})
+    now = timezone.now()
+    with transaction.atomic():
+        event = seats.locked_event(event.pk)
+        if event.is_cancelled:
+            raise ValidationError(_("This event has been cancelled."), code="cancelled")
+        if event.ends_at <= now:
+            raise ValidationError(_("This event is over."), code="past")
+        days = _clean_days(event, days)
+        item_ids = _clean_sessions(event, sessions)
+        registration = Registration.objects.filter(event=event, email=email).first()
+        if registration is not None and registration.is_active:
+            raise ValidationError(
+                {"email": _("This address is already registered for this event.")}
+            )
+        if registration is None:
+            registration = Registration(event=event, email=email)
+        registration.user = user
+        registration.name = name.strip()
+        registration.organisation = organisation
+        registration.organisation_name = (organisation_name or "").strip()
+        registration.days = days
+        registration.language = language_code(language)
+        registration.cancelled_at = None
+        registration.confirmed_at = None
+        registration.waitlisted_at = None
+        registration.checked_in_at = None
+        seats.take_seat(event, registration, now)
+        registration.full_clean(exclude=["event", "user", "organisation"], validate_unique=False)
+        registration.save()
+        seats.set_sessions(registration, item_ids, now)
+        if registration.status == Status.CONFIRMED:
+            seats.allocate_sessions(registration, now)
+        if notify:
+            _announce(registration)
+        return registration
+
+
 # --- Organisers' corrections in the admin ----------------------------------------------------
 
 #: What an organiser may correct; the state (status, its times, check-in) changes only
@@ -310,10 +380,13 @@ CORRECTABLE_FIELDS = [
 ]
 
 
-def registration_save(*, registration: Registration, actor) -> Registration:
+def registration_save(
+    *, registration: Registration, actor, sessions: Iterable[ProgrammeItem] | None = None
+) -> Registration:
     """Saves an organiser's correction of a registration's details (the admin form). Only
     ``CORRECTABLE_FIELDS`` are written; a changed attendee-list consent is dated as the
-    attendee's own change is."""
+    attendee's own change is. With ``sessions`` the session sign-ups change too, by the
+    session seat rules (a freed seat goes to the next person)."""
     if not permissions.can_manage_events(actor):
         raise PermissionDenied
     with transaction.atomic():
@@ -324,6 +397,11 @@ def registration_save(*, registration: Registration, actor) -> Registration:
         _set_list_consent(registration, consent, timezone.now())
         registration.full_clean()
         registration.save(update_fields=CORRECTABLE_FIELDS)
+        if sessions is not None:
+            now = timezone.now()
+            seats.set_sessions(registration, _clean_sessions(registration.event, sessions), now)
+            if stored.status == Status.CONFIRMED:
+                seats.allocate_sessions(registration, now)
         return registration
 
 

@@ -58,6 +58,23 @@ MATRIX = [
     ("checkin", "get", lambda w: [w["event"].slug], [LOGIN, 404, 404, 404, 200]),
     ("checkin_code", "get", lambda w: [w["attendee"].checkin_code], [LOGIN, 404, 404, 404, 200]),
     ("checkin_code", "get", lambda w: ["nope"], [LOGIN, 404, 404, 404, 404]),
+    # The door (issue 15): organisers and staff only; the polled status answers JSON or 404.
+    ("checkin_status", "get", lambda w: [w["event"].slug], [404, 404, 404, 404, 200]),
+    ("checkin_status", "get", lambda w: [w["draft"].slug], [404, 404, 404, 404, 200]),
+    (
+        "checkin",
+        "post",
+        lambda w: [w["event"].slug],
+        [LOGIN, 404, 404, 404, 404],  # nobody is registration 0
+        lambda: {"action": "undo", "registration": "0"},
+    ),
+    (
+        "checkin_walk_in",
+        "post",
+        lambda w: [w["event"].slug],
+        [LOGIN, 404, 404, 404, 302],
+        lambda: {"walkin-name": "Walk In"},
+    ),
     ("my_registrations", "get", lambda w: [], [LOGIN, 200, 200, 200, 200]),
     ("programme_pdf", "get", lambda w: [w["event"].slug], [ANY] * 5),
     ("calendar", "get", lambda w: [w["event"].slug], [ANY] * 5),

@@ -147,6 +147,8 @@ ARGS = {
     "events:register": lambda w: {"slug": w["forum"].slug},
     "events:stand_apply": lambda w: {"slug": w["forum"].slug},
     "events:checkin": lambda w: {"slug": w["forum"].slug},
+    "events:checkin_status": lambda w: {"slug": w["forum"].slug},
+    "events:checkin_walk_in": lambda w: {"slug": w["forum"].slug},
     "events:programme_pdf": lambda w: {"slug": w["forum"].slug},
     "events:calendar": lambda w: {"slug": w["forum"].slug},
     "events:badges_pdf": lambda w: {"slug": w["forum"].slug},
