@@ -188,20 +188,28 @@ def fitting_recipients(need) -> list:
     return sorted(people, key=lambda person: (rank[person.alert_organisation], person.pk))
 
 
-def alert_recipients(need) -> list:
-    """Members of other, approved organisations whose own topics or whose organisation's
-    topics meet the need's topics, then the members of the organisations the need fits
-    best (fitting_recipients), each person once. A need of an organisation that is not
-    approved (pending, rejected, deactivated) is never announced (issue 11)."""
+def alert_groups(need) -> tuple[list, list]:
+    """Who gets a need's alert, in two groups with their own explanation: members of
+    other, approved organisations whose own topics or whose organisation's topics meet the
+    need's topics; then the members of the organisations the need fits best
+    (fitting_recipients) not already in the first group. A need of an organisation that
+    is not approved (pending, rejected, deactivated) is never announced (issue 11)."""
     if need.organisation.status != "approved":
-        return []
-    people = _topic_recipients(need)
-    seen = {person.pk for person in people}
+        return [], []
+    by_topic = _topic_recipients(need)
+    seen = {person.pk for person in by_topic}
+    by_fit = []
     for person in fitting_recipients(need):
         if person.pk not in seen:
             seen.add(person.pk)
-            people.append(person)
-    return people
+            by_fit.append(person)
+    return by_topic, by_fit
+
+
+def alert_recipients(need) -> list:
+    """Everyone who gets the need's alert, each once (alert_groups)."""
+    by_topic, by_fit = alert_groups(need)
+    return by_topic + by_fit
 
 
 def _topic_recipients(need) -> list:
@@ -290,15 +298,19 @@ def need_published(need) -> None:
     )
     if Notification.objects.filter(kind=ALERT_KIND, context__need_id=need.pk).exists():
         return
-    people = alert_recipients(need)
-    if not people:
+    by_topic, by_fit = alert_groups(need)
+    if not (by_topic or by_fit):
         return
     # One message for members of many organisations: only a need that is not anonymous
     # names its poster to all of them (permissions.poster_shown).
     context = _need_context(need, summary=need.summary, anonymous=need.is_anonymous)
     if not need.is_anonymous:
         context["organisation_name"] = need.organisation.name
-    notify_many(kind=ALERT_KIND, recipients=people, context=context)
+    if by_topic:
+        notify_many(kind=ALERT_KIND, recipients=by_topic, context=context)
+    if by_fit:
+        # Told why: the need fits their organisation's competence profile (issue 13).
+        notify_many(kind=ALERT_KIND, recipients=by_fit, context={**context, "fits": True})
 
 
 def need_changes_requested(need, comment: str) -> None:

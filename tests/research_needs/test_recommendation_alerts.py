@@ -140,3 +140,30 @@ def test_a_need_without_its_row_yet_alerts_only_by_topic(world, capture):
     publish(world.need, capture)
 
     assert alerted() == []
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_a_fitting_member_is_told_why_in_their_language(world, capture, language):
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from members.models import Profile
+
+    Profile.objects.update_or_create(
+        user=world.gips_member, defaults={"preferred_language": language}
+    )
+
+    publish(world.need, capture)
+
+    message = next(m for m in mail.outbox if m.to == [world.gips_member.email])
+    with translation.override(language):
+        why = gettext(
+            "You get this alert because the need fits what your organisation's competence "
+            "profile describes."
+        )
+        topics = gettext(
+            "You get this alert because your profile or your organisation lists one of these "
+            "topics."
+        )
+    assert why in message.body
+    assert topics not in message.body
