@@ -147,7 +147,7 @@ def test_admin_without_profile_is_asked_for_one(client, org, admin):
 
     page = client.get(org.get_absolute_url()).text
 
-    assert "Noch kein Kompetenzprofil" in page or "No competence profile yet" in page
+    assert "Noch kein Kompetenzprofil" in page
     assert _url(org) in page
 
 
