@@ -1,8 +1,9 @@
 """Sections that apps higher up add to a page of a lower one, so the lower app never imports
 them (``forum`` below everything, ``members`` below ``events`` and ``research_needs``).
 
-The landing page (``forum.views.landing``) and an organisation's page
-(``members.views.organisations.organisation_detail``) show what other apps hold: the next events, the
+The landing page (``forum.views.landing``), an organisation's page
+(``members.views.organisations.organisation_detail``) and a member's start page
+(``members.views.account.home``) show what other apps hold: the next events, the
 newest needs, an organisation's stands and talks. An app registers one section per page from
 its ``AppConfig.ready()``, as it registers its privacy exporters (``forum/privacy``)::
 
@@ -35,7 +36,10 @@ from django.core.exceptions import ImproperlyConfigured
 LANDING = "landing"
 #: An organisation's public page; context functions get ``(request, organisation)``.
 ORGANISATION = "organisation"
-PAGES = frozenset({LANDING, ORGANISATION})
+#: A member's start page (``members:home``); context functions get ``(request,
+#: organisation)``, the member's organisation or None (an organiser without one).
+HOME = "home"
+PAGES = frozenset({LANDING, ORGANISATION, HOME})
 
 Context = Callable[[Any, Any], dict]
 

@@ -286,6 +286,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "research_needs.matching_refresh",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Reminds research institutions without a competence profile (at most every 90 days each).
+    "members-remind-competence-profiles": {
+        "task": "members.remind_competence_profiles",
+        "schedule": crontab(day_of_month=1, hour=8, minute=0),
+    },
     # Reminds confirmed attendees the day before an event (or a day of the forum).
     "events-send-reminders": {
         "task": "events.send_reminders",

@@ -334,6 +334,17 @@ class DirectoryFilterForm(forms.Form):
         required=False,
         choices=[("", _("All states")), *Organisation.FederalState.choices],
     )
+    cooperation = forms.ChoiceField(
+        label=_("Cooperation offered"),
+        required=False,
+        choices=[("", _("Any cooperation")), *CooperationType.choices],
+    )
+    competence = forms.CharField(
+        label=_("Competence or keyword"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -345,7 +356,7 @@ TRL_CHOICES = [(level, str(level)) for level in range(1, 10)]
 
 class CompetenceProfileForm(forms.Form):
     """An organisation's competence profile (issue 13); its view hands ``cleaned_data``
-    to members.competence.competence_profile_update."""
+    to members.services.competence_profile_update."""
 
     competences = forms.CharField(
         label=_("Competences"),

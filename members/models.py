@@ -211,6 +211,11 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("Why the organisation was rejected or deactivated; the founder reads it."),
     )
+    # When its admins were last reminded to fill in the competence profile (issue 13):
+    # on the organisation, since the reminder is about a profile that does not exist yet.
+    competence_reminded_at = models.DateTimeField(
+        _("reminded of the competence profile"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("organisation")

@@ -4,6 +4,7 @@ Registered from ``MembersConfig.ready()`` through ``register_notifications()``.
 """
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forum.notifications import registry
@@ -76,6 +77,11 @@ def register_notifications() -> None:
     )
     registry.register_kind(
         "members.role_changed", category="organisation", template="mail/members/role_changed"
+    )
+    registry.register_kind(
+        "members.competence_reminder",
+        category="organisation",
+        template="mail/members/competence_reminder",
     )
     registry.register_kind(
         "members.membership_removed",
@@ -276,3 +282,19 @@ def notify_join_request_decided(join_request: JoinRequest) -> None:
             ),
         },
     )
+
+
+def notify_competence_reminder(organisation: Organisation, admins, now=None) -> None:
+    """To a research institution's admins: its competence profile is missing, so no need
+    is recommended to it yet (issue 13). One a day at most per admin and organisation."""
+    day = (now or timezone.now()).date().isoformat()
+    for admin in admins:
+        notify(
+            kind="members.competence_reminder",
+            recipient=admin,
+            dedup_key=f"members.competence_reminder:{organisation.pk}:{admin.pk}:{day}",
+            context={
+                "organisation_name": organisation.name,
+                "url": reverse("members:competence_edit", args=[organisation.slug]),
+            },
+        )

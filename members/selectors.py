@@ -7,11 +7,20 @@ import difflib
 import re
 import unicodedata
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Func, Prefetch, Q, QuerySet, TextField, Value
 from django.utils import timezone
 
 from . import permissions
-from .models import Invitation, JoinRequest, Membership, Organisation, Profile, Topic, User
+from .models import (
+    CompetenceProfile,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Organisation,
+    Profile,
+    Topic,
+    User,
+)
 
 #: Two names at least this similar (difflib ratio of their normalised forms) are "alike".
 SIMILAR_NAME_RATIO = 0.85
@@ -116,10 +125,18 @@ def organisations_alike(
 
 
 def organisation_directory(
-    *, kind: str = "", topic: Topic | None = None, federal_state: str = "", q: str = ""
+    *,
+    kind: str = "",
+    topic: Topic | None = None,
+    federal_state: str = "",
+    q: str = "",
+    cooperation: str = "",
+    competence: str = "",
 ) -> QuerySet[Organisation]:
     """Approved organisations for the public directory, filtered, with topics and member
-    counts. Pending, rejected and deactivated ones are never listed."""
+    counts. Pending, rejected and deactivated ones are never listed. ``cooperation`` keeps
+    those whose competence profile offers that cooperation type; ``competence`` searches
+    the profile's competences and keywords (and the short description)."""
     organisations = Organisation.objects.filter(status=Organisation.Status.APPROVED).annotate(
         member_count=Count("memberships", distinct=True)
     )
@@ -131,6 +148,23 @@ def organisation_directory(
         organisations = organisations.filter(topics=topic)
     if q:
         organisations = organisations.filter(Q(name__icontains=q) | Q(city__icontains=q))
+    if cooperation:
+        organisations = organisations.filter(
+            competence_profile__cooperation_types__contains=[cooperation]
+        )
+    if competence:
+        organisations = organisations.annotate(
+            competence_keywords=Func(
+                F("competence_profile__keywords"),
+                Value(" "),
+                function="array_to_string",
+                output_field=TextField(),
+            )
+        ).filter(
+            Q(competence_profile__competences__icontains=competence)
+            | Q(competence_keywords__icontains=competence)
+            | Q(description__icontains=competence)
+        )
     return organisations.prefetch_related(
         Prefetch("topics", queryset=Topic.objects.order_by("position", "slug"))
     ).order_by("name", "pk")
@@ -140,7 +174,11 @@ def organisation_for_page(slug: str, user=None) -> Organisation:
     """The organisation with its topics, if ``user`` may see it: approved ones for everyone,
     the others only for their own members and organisers. Raises Organisation.DoesNotExist
     otherwise, so a hidden organisation is a 404 like a missing one."""
-    organisation = Organisation.objects.prefetch_related("topics").get(slug=slug)
+    organisation = (
+        Organisation.objects.select_related("competence_profile")
+        .prefetch_related("topics")
+        .get(slug=slug)
+    )
     if not permissions.can_see_organisation(user, organisation):
         raise Organisation.DoesNotExist
     return organisation
@@ -255,3 +293,11 @@ def profile_of(user) -> tuple[Profile, list[Topic]]:
     if profile is None:
         return Profile(user=user), []
     return profile, list(profile.topics.all())
+
+
+def competence_profile_of(organisation: Organisation) -> CompetenceProfile | None:
+    """The organisation's competence profile or None (no query if it was select_related)."""
+    try:
+        return organisation.competence_profile
+    except CompetenceProfile.DoesNotExist:
+        return None

@@ -17,6 +17,7 @@ urlpatterns = [
     path("logos/<str:name>", views.organisation_logo, name="organisation_logo"),
     path("<slug:slug>/", views.organisation_detail, name="organisation_detail"),
     path("<slug:slug>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("<slug:slug>/competences/", views.competence_edit, name="competence_edit"),
     path("<slug:slug>/people/", views.organisation_members, name="organisation_members"),
     path(
         "<slug:slug>/people/<int:pk>/remove/",

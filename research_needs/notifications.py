@@ -14,7 +14,7 @@ decisions before acceptance and messages to the responder never carry it.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -159,12 +159,60 @@ def organisers() -> list:
     )
 
 
-def alert_recipients(need) -> list:
-    """Members of other, approved organisations whose own topics or whose organisation's
-    topics meet the need's topics. A need of an organisation that is not approved (pending,
-    rejected, deactivated) is never announced (issue 11)."""
-    if need.organisation.status != "approved":
+#: How many of the organisations a need fits best get its alert (issue 13).
+FITTING_ORGANISATIONS = 10
+
+
+def fitting_recipients(need) -> list:
+    """The active members of the FITTING_ORGANISATIONS organisations the need fits best
+    (research_needs.matching), best first: approved, not the need's own, not opted out of
+    recommendations. Empty until the need's row for the recommendations exists."""
+    from .matching.selectors import SYSTEM, recommend_organisations_for_need
+
+    matches = recommend_organisations_for_need(need, viewer=SYSTEM, limit=FITTING_ORGANISATIONS)
+    if not matches:
         return []
+    rank = {match.organisation.pk: position for position, match in enumerate(matches)}
+    people = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__organisation__in=list(rank),
+            memberships__organisation__status="approved",
+        )
+        .exclude(memberships__organisation=need.organisation_id)
+        .exclude(memberships__organisation__competence_profile__recommend=False)
+        .annotate(alert_organisation=F("memberships__organisation"))
+        .distinct()
+    )
+    return sorted(people, key=lambda person: (rank[person.alert_organisation], person.pk))
+
+
+def alert_groups(need) -> tuple[list, list]:
+    """Who gets a need's alert, in two groups with their own explanation: members of
+    other, approved organisations whose own topics or whose organisation's topics meet the
+    need's topics; then the members of the organisations the need fits best
+    (fitting_recipients) not already in the first group. A need of an organisation that
+    is not approved (pending, rejected, deactivated) is never announced (issue 11)."""
+    if need.organisation.status != "approved":
+        return [], []
+    by_topic = _topic_recipients(need)
+    seen = {person.pk for person in by_topic}
+    by_fit = []
+    for person in fitting_recipients(need):
+        if person.pk not in seen:
+            seen.add(person.pk)
+            by_fit.append(person)
+    return by_topic, by_fit
+
+
+def alert_recipients(need) -> list:
+    """Everyone who gets the need's alert, each once (alert_groups)."""
+    by_topic, by_fit = alert_groups(need)
+    return by_topic + by_fit
+
+
+def _topic_recipients(need) -> list:
     topic_ids = list(need.topics.values_list("pk", flat=True))
     if not topic_ids:
         return []
@@ -239,7 +287,8 @@ def need_submitted(need) -> None:
 
 
 def need_published(need) -> None:
-    """To the owners; and an alert to members of other organisations in the need's topics.
+    """To the owners; and an alert to members of other organisations in the need's topics
+    and of the organisations it fits best (alert_recipients).
     A need is published once, so the alerts go out once, even if this is called again."""
     _to_each(
         _kind("need_published"),
@@ -249,15 +298,19 @@ def need_published(need) -> None:
     )
     if Notification.objects.filter(kind=ALERT_KIND, context__need_id=need.pk).exists():
         return
-    people = alert_recipients(need)
-    if not people:
+    by_topic, by_fit = alert_groups(need)
+    if not (by_topic or by_fit):
         return
     # One message for members of many organisations: only a need that is not anonymous
     # names its poster to all of them (permissions.poster_shown).
     context = _need_context(need, summary=need.summary, anonymous=need.is_anonymous)
     if not need.is_anonymous:
         context["organisation_name"] = need.organisation.name
-    notify_many(kind=ALERT_KIND, recipients=people, context=context)
+    if by_topic:
+        notify_many(kind=ALERT_KIND, recipients=by_topic, context=context)
+    if by_fit:
+        # Told why: the need fits their organisation's competence profile (issue 13).
+        notify_many(kind=ALERT_KIND, recipients=by_fit, context={**context, "fits": True})
 
 
 def need_changes_requested(need, comment: str) -> None:

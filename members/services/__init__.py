@@ -11,9 +11,11 @@ One module per area; every service is importable from here (``from members impor
 - ``organisations``: creation, public data, the organisers' review, deactivation;
 - ``invitations``: invite, accept, withdraw;
 - ``memberships``: remove, roles, leave, account deletion (the last-admin rule);
-- ``join_requests``: ask to join, accept, decline.
+- ``join_requests``: ask to join, accept, decline;
+- ``competence``: the competence profile (issue 13) and its reminder.
 """
 
+from .competence import competence_profile_update
 from .invitations import invitation_accept, invitation_create, invitation_revoke
 from .join_requests import join_request_accept, join_request_create, join_request_decline
 from .memberships import (
@@ -47,6 +49,7 @@ __all__ = [
     "PROFILE_FIELDS",
     "RESERVED_SLUGS",
     "SLUG_ATTEMPTS",
+    "competence_profile_update",
     "consent_is_given",
     "consent_record",
     "invitation_accept",

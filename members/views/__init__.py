@@ -13,7 +13,13 @@ One module per area; every view is importable from here (``members/urls.py``):
 
 from .account import home, leave, profile_edit
 from .joining import invitation_detail, join_request_create, onboarding, organisation_create
-from .organisations import directory, organisation_detail, organisation_edit, organisation_logo
+from .organisations import (
+    competence_edit,
+    directory,
+    organisation_detail,
+    organisation_edit,
+    organisation_logo,
+)
 from .people import (
     invitation_revoke,
     join_request_accept,
@@ -25,6 +31,7 @@ from .people import (
 from .review import review, review_approve, review_reject
 
 __all__ = [
+    "competence_edit",
     "directory",
     "home",
     "invitation_detail",

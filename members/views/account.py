@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from forum import sections
 from forum.notifications import services as notification_services
 from forum.notifications.forms import PreferencesForm
 from forum.shortcuts import render_page, run_service
@@ -32,6 +33,10 @@ def home(request):
             "profile": profile,
             "topics": topics,
             "can_review": permissions.can_review_organisations(request.user),
+            # What the apps above members add, e.g. the needs that fit the organisation.
+            "sections": sections.collect(
+                sections.HOME, request, membership.organisation if membership else None
+            ),
             "marketing_consent": services.consent_is_given(
                 user=request.user, kind=Consent.Kind.MARKETING
             ),

@@ -64,6 +64,12 @@ def organisation_create(request):
             **data,
         )
         if ok:
+            if organisation.kind == Organisation.Kind.RESEARCH:
+                # Next step for a research institution: its competence profile, so needs
+                # can be recommended to it (issue 13); the page lets it skip.
+                return redirect(
+                    reverse("members:competence_edit", args=[organisation.slug]) + "?welcome=1"
+                )
             return redirect(organisation)
     return render_page(
         request, "members/organisation_create.html", {"form": form, "similar": form.similar}

@@ -13,7 +13,7 @@ from forum import sections
 from forum.shortcuts import render_page, run_service
 
 from .. import permissions, selectors, services
-from ..forms import DirectoryFilterForm, OrganisationForm
+from ..forms import CompetenceProfileForm, DirectoryFilterForm, OrganisationForm
 from ..models import Organisation
 
 DIRECTORY_PAGE_SIZE = 20
@@ -70,6 +70,7 @@ def organisation_detail(request, slug):
                 selectors.organisation_memberships(organisation) if can_see_people else []
             ),
             "can_manage": permissions.can_manage_organisation(request.user, organisation),
+            "competence": selectors.competence_profile_of(organisation),
             "is_member": permissions.is_member_of(request.user, organisation),
             "can_request_to_join": can_request_to_join,
             "join_requested": can_request_to_join
@@ -135,4 +136,35 @@ def organisation_edit(request, slug):
             ),
             "form": form,
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def competence_edit(request, slug):
+    """The competence profile (issue 13), for the organisation's admins and organisers.
+    ``?welcome=1`` after founding a research institution: the same form as a skippable
+    next step of the onboarding."""
+    organisation = _managed_organisation(request, slug)
+    profile = selectors.competence_profile_of(organisation)
+    welcome = request.GET.get("welcome") == "1" and profile is None
+    form = CompetenceProfileForm(
+        request.POST or None, initial=CompetenceProfileForm.initial_for(profile)
+    )
+    if request.method == "POST" and form.is_valid():
+        ok, _saved = run_service(
+            request,
+            services.competence_profile_update,
+            form=form,
+            success=_("The competence profile has been saved."),
+            actor=request.user,
+            organisation=organisation,
+            **form.cleaned_data,
+        )
+        if ok:
+            return redirect(organisation)
+    return render_page(
+        request,
+        "members/competence_edit.html",
+        {"organisation": organisation, "form": form, "welcome": welcome, "profile": profile},
     )

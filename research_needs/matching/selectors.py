@@ -45,6 +45,10 @@ from .store import need_document, organisation_document, sentence_matrix
 # How many ranked needs are checked against the reader's visibility at a time.
 VISIBILITY_WINDOW = 50
 
+#: The platform itself as the viewer of a need's recommendations, for its alerts
+#: (research_needs.notifications): no person reads the list, so no page permission applies.
+SYSTEM = object()
+
 
 @dataclass(frozen=True)
 class OrganisationMatch:
@@ -95,8 +99,9 @@ def recommend_organisations_for_need(
 ) -> list[OrganisationMatch]:
     """The organisations that fit ``need`` best, best first, for its own organisation
     and organisers (anyone else: an empty list). Works for drafts too: the need's own row
-    is read from the database when it is not among the indexed open needs."""
-    if not can_manage_need(viewer, need):
+    is read from the database when it is not among the indexed open needs. ``viewer=SYSTEM``
+    is the alerts' call (research_needs.notifications), which shows the list to nobody."""
+    if viewer is not SYSTEM and not can_manage_need(viewer, need):
         return []
     corpus = corpus_module.current()
     key = str(need.pk)

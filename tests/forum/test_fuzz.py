@@ -107,6 +107,7 @@ ARGS = {
     "members:organisation_logo": lambda w: {"name": "nope.png"},
     "members:organisation_detail": lambda w: {"slug": w["sme"].slug},
     "members:organisation_edit": lambda w: {"slug": w["sme"].slug},
+    "members:competence_edit": lambda w: {"slug": w["sme"].slug},
     "members:organisation_members": lambda w: {"slug": w["sme"].slug},
     "members:membership_remove": lambda w: {"slug": w["sme"].slug, "pk": w["colleague"].pk},
     "members:membership_set_role": lambda w: {"slug": w["sme"].slug, "pk": w["colleague"].pk},

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from forum import locking
-from members import competence
-from members.competence import competence_profile_update
 from members.forms import CompetenceProfileForm
 from members.models import CompetenceProfile, Membership, Organisation
+from members.services import competence
+from members.services.competence import competence_profile_update
 from research_needs.matching import embeddings
 from research_needs.models import OrganisationVector
 from tests.factories import MembershipFactory, OrganisationFactory, organiser

@@ -31,6 +31,19 @@ MATRIX = [
     ),
     ("organisation_edit", "get", lambda w: [w["org"].slug], [LOGIN, 404, 404, 200, 200]),
     ("organisation_members", "get", lambda w: [w["org"].slug], [LOGIN, 404, 404, 200, 200]),
+    ("competence_edit", "get", lambda w: [w["org"].slug], [LOGIN, 404, 404, 200, 200]),
+    (
+        "competence_edit",
+        "post",
+        lambda w: [w["org"].slug],
+        [LOGIN, 404, 404, 302, 302],
+        {
+            "competences": "Laugung von Schwarzmasse.",
+            "trl_min": "2",
+            "trl_max": "6",
+            "languages": ["de"],
+        },
+    ),
     (
         "membership_remove",
         "post",
