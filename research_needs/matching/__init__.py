@@ -13,7 +13,7 @@ On the platform's data:
   ``OrganisationVector`` (research_needs.models): embedding as ``bytea``, model version,
   stemmed word counts, profile sentences and their vectors; computed by the tasks
   ``research_needs.embed_need`` / ``embed_organisation``, which ``queue`` sends after a
-  save commits (research_needs.signals, members.competence), and in bulk by
+  save commits (research_needs.signals), and in bulk by
   ``manage.py matching_refresh``;
 - ``corpus``: the engine's indexes built from those rows, per process, until a
   generation number in the cache moves; ranking runs in numpy, so no pgvector is needed
@@ -23,6 +23,8 @@ On the platform's data:
 - ``stored``: a data set loaded into a throwaway database and ranked by the selectors
   (``manage.py matching_eval``; bench/bench_matching.py times the same selectors).
 
-Still to come (the pages): the competence profile form page, the recommendations on the
-need page and the members' start page, need alerts in the same order, introductions.
+Where the pages use it: the need page (partners that fit, for the need's organisation and
+organisers), the members' start page (needs that fit, a section research_needs adds through
+forum.sections), and the need alerts (research_needs.notifications: the organisations a new
+need fits, besides topic matches).
 """
