@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from members.services import competence_profile_update
 from members.models import Organisation
+from members.services import competence_profile_update
 from research_needs.matching import corpus
 from research_needs.matching.selectors import (
     is_matched,
