@@ -98,7 +98,7 @@ def test_others_cannot_propose(request, need, institute, third_org, who):
     [("   ", "Say in one line"), ("x" * 301, "At most 300")],
 )
 def test_propose_needs_a_reason_of_one_line(need, owner, institute, reason, message):
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError) as error, translation.override("en"):
         services.introduction_propose(actor=owner, need=need, organisation=institute, reason=reason)
 
     assert message in " ".join(error.value.messages)
