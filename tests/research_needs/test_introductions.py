@@ -410,3 +410,17 @@ def test_member_roles_do_not_matter_for_answering(proposed):
     ).user
 
     assert permissions.can_answer_introduction(plain, proposed)
+
+
+def test_privacy_export_holds_messages_of_an_introduction(proposed, owner, researcher):
+    from research_needs.privacy import export_needs
+
+    _accepted(proposed, owner, researcher)
+    conversation = Conversation.objects.get(introduction=proposed)
+    services.message_send(actor=researcher, conversation=conversation, body="Hallo")
+
+    exported = export_needs(researcher)["messages"]
+
+    assert [(m["conversation"], m["need"], m["body"]) for m in exported] == [
+        (conversation.pk, "", "Hallo")
+    ]
