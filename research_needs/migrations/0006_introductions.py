@@ -5,6 +5,13 @@ import django.db.models.functions.comparison
 from django.conf import settings
 from django.db import migrations, models
 
+from forum.organisers import grant_app_permissions
+
+
+def grant(apps, schema_editor):
+    # Organisers see introductions in the admin (read-only there; the services act).
+    grant_app_permissions(apps, ["research_needs"])
+
 
 class Migration(migrations.Migration):
 
@@ -63,4 +70,5 @@ class Migration(migrations.Migration):
             model_name='introduction',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('declined_at__isnull', False), ('status', 'declined'), models.Q(('declined_by_side', ''), _negated=True)), models.Q(models.Q(('status', 'declined'), _negated=True), ('declined_at__isnull', True), ('declined_by_side', '')), _connector='OR'), name='introduction_declined_has_side'),
         ),
+        migrations.RunPython(grant, migrations.RunPython.noop),
     ]

@@ -351,9 +351,7 @@ def test_propose_form_sent_twice_makes_one_introduction(client, need, owner, ins
 
 
 def test_admin_lists_introductions_read_only(client, proposed, organiser_user):
-    organiser_user.is_superuser = True
-    organiser_user.save()
-    client.force_login(organiser_user)
+    client.force_login(organiser_user)  # an organiser, not a superuser
 
     listing = client.get(
         reverse("admin:research_needs_introduction_changelist"), {"status": "proposed"}
