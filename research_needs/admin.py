@@ -1,4 +1,4 @@
-"""Organiser screens for research needs, answers and conversations."""
+"""Organiser screens for research needs, answers, conversations and introductions."""
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from . import services
 from .forms import CommentForm
-from .models import Answer, Attachment, Conversation, Message, Need
+from .models import Answer, Attachment, Conversation, Introduction, Message, Need
 
 
 def _run_each(modeladmin, request, queryset, service, success, **kwargs) -> None:
@@ -161,6 +161,33 @@ class AnswerAdmin(admin.ModelAdmin):
 class ConversationAdmin(admin.ModelAdmin):
     list_display = ["__str__", "created_at"]
     search_fields = ["answer__need__title", "answer__organisation__name"]
-    list_select_related = ["answer__need", "answer__organisation"]
-    readonly_fields = ["answer", "created_at"]
+    list_select_related = [
+        "answer__need",
+        "answer__organisation",
+        "introduction__organisation_a",
+        "introduction__organisation_b",
+    ]
+    readonly_fields = ["answer", "introduction", "created_at"]
     inlines = [MessageInline]
+
+
+@admin.register(Introduction)
+class IntroductionAdmin(admin.ModelAdmin):
+    """Read-only: the two organisations accept or decline on their pages
+    (services.introduction_accept / introduction_decline); organisers propose on a need's
+    page (services.introduction_propose), so nothing changes here past the services."""
+
+    list_display = ["__str__", "need", "status", "declined_by_side", "proposed_by", "created_at"]
+    list_filter = ["status", "declined_by_side", "created_at"]
+    list_select_related = ["organisation_a", "organisation_b", "need", "proposed_by"]
+    search_fields = ["organisation_a__name", "organisation_b__name", "need__title", "reason"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -504,3 +504,13 @@ class NeedSearchForm(forms.Form):
             ("deadline", _("Deadline")),
         ],
     )
+
+
+class IntroductionForm(forms.Form):
+    """The line of reason for an introduction (issue 13, item 5)."""
+
+    reason = forms.CharField(
+        label=_("Why should they meet? (one line)"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"maxlength": 300}),
+    )

@@ -430,3 +430,110 @@ def message_received(message) -> None:
             url=reverse("research_needs:conversation", args=[conversation.pk]),
         ),
     )
+
+
+# --- Introductions (issue 13, item 5) ----------------------------------------------------
+#
+# Registered from apps.py with register_introduction_notifications(). Side B learns the
+# name of side A (the introduction is meant to make them meet) but learns the need only
+# where it may know who posted it (permissions.poster_shown): an anonymous need stays
+# unlinked from its organisation.
+
+INTRODUCTION_KINDS = ("introduction_proposed", "introduction_accepted", "introduction_message")
+
+
+def register_introduction_notifications() -> None:
+    for name in INTRODUCTION_KINDS:
+        registry.register_kind(
+            _kind(name), category=CATEGORY, template=f"mail/research_needs/{name}"
+        )
+
+
+def _introductions_url() -> str:
+    return reverse("research_needs:introductions")
+
+
+def _introduction_context(introduction, organisation, **extra) -> dict:
+    """What ``organisation`` (one side) reads about the introduction."""
+    from .permissions import can_see_poster
+
+    need = introduction.need
+    shown = need is not None and can_see_poster(organisation, need)
+    other = introduction.other(introduction.side_of(organisation.pk))
+    return {
+        "introduction_id": introduction.pk,
+        "other_name": other.name,
+        "need_title": need.title if shown else "",
+        "reason": introduction.reason,
+        "url": _introductions_url(),
+        **extra,
+    }
+
+
+def _side_people(introduction, side: str) -> list:
+    if side == "a" and introduction.need is not None:
+        return need_owners(introduction.need)
+    organisation = introduction.organisation_a if side == "a" else introduction.organisation_b
+    return list(organisation_admins(organisation))
+
+
+def introduction_proposed(introduction) -> None:
+    """Both sides (the need's owners on side A, the admins on side B), but not the proposer."""
+    for side, organisation in (
+        ("a", introduction.organisation_a),
+        ("b", introduction.organisation_b),
+    ):
+        people = [
+            p for p in _side_people(introduction, side) if p.pk != introduction.proposed_by_id
+        ]
+        _to_each(
+            _kind("introduction_proposed"),
+            people,
+            _introduction_context(introduction, organisation),
+            dedup=f"research_needs.introduction_proposed:{introduction.pk}",
+        )
+
+
+def introduction_accepted(introduction) -> None:
+    """The proposer, once both sides accepted."""
+    proposer = introduction.proposed_by
+    if proposer is None or not proposer.is_active:
+        return
+    notify(
+        kind=_kind("introduction_accepted"),
+        recipient=proposer,
+        context={
+            "introduction_id": introduction.pk,
+            "a_name": introduction.organisation_a.name,
+            "b_name": introduction.organisation_b.name,
+            "url": _introductions_url(),
+        },
+        dedup_key=f"research_needs.introduction_accepted:{introduction.pk}",
+    )
+
+
+def introduction_message_received(message) -> None:
+    """A message in an introduction's conversation: the other side's admins and whoever of
+    that side has written in it."""
+    conversation = message.conversation
+    introduction = conversation.introduction
+    side = introduction.side_of(message.author_organisation_id)
+    other = introduction.other(side)
+    writers = set(
+        conversation.messages.filter(author_organisation=other).values_list("author_id", flat=True)
+    )
+    people = {p.pk: p for p in organisation_admins(other)}
+    for person in _active_members(writers - set(people), other):
+        people[person.pk] = person
+    people.pop(message.author_id, None)
+    if not people:
+        return
+    notify_many(
+        kind=_kind("introduction_message"),
+        recipients=[people[pk] for pk in sorted(people)],
+        context={
+            "conversation_id": conversation.pk,
+            "sender_name": message.author_organisation.name,
+            "url": reverse("research_needs:conversation", args=[conversation.pk]),
+        },
+    )

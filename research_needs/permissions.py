@@ -18,7 +18,7 @@ from django.db.models import BooleanField, Exists, OuterRef, Q, Value
 from members.models import Organisation
 from members.permissions import is_organiser, membership_of, organisation_can_act
 
-from .models import Answer, Need
+from .models import Answer, Conversation, Introduction, Need
 
 
 def organisation_of(user):
@@ -199,3 +199,72 @@ def can_download(user, attachment) -> bool:
     if attachment.need_id:
         return can_see_full_need(user, attachment.need)
     return can_see_answer(user, attachment.answer)
+
+
+# --- Introductions (issue 13, item 5) ------------------------------------------------------
+
+
+def can_propose_introduction(user, need: Need) -> bool:
+    """An organiser, or a member of the need's organisation, for a need not yet closed:
+    those who see its partners that fit (can_manage_need)."""
+    return can_manage_need(user, need) and need.status != Need.Status.CLOSED
+
+
+def introduction_side(user, introduction: Introduction) -> str:
+    """ "a" or "b" for a member of one of the two organisations, else ""."""
+    membership = membership_of(user)
+    return introduction.side_of(membership.organisation_id) if membership else ""
+
+
+def can_see_introduction(user, introduction: Introduction) -> bool:
+    """The two organisations, the proposer and organisers."""
+    if is_organiser(user) or introduction_side(user, introduction):
+        return True
+    return bool(user.is_authenticated and introduction.proposed_by_id == user.pk)
+
+
+def can_see_who_declined(user, introduction: Introduction) -> bool:
+    """Declining stays private: the other side reads only that the introduction did not
+    come about; the declining side, the proposer and organisers see who declined."""
+    if is_organiser(user) or (user.is_authenticated and introduction.proposed_by_id == user.pk):
+        return True
+    side = introduction_side(user, introduction)
+    return bool(side) and side == introduction.declined_by_side
+
+
+def can_answer_introduction(user, introduction: Introduction) -> bool:
+    """Accept or decline: a member of a side that has not accepted yet, while it is open."""
+    side = introduction_side(user, introduction)
+    return (
+        bool(side)
+        and introduction.status == Introduction.Status.PROPOSED
+        and not introduction.accepted_by(side)
+    )
+
+
+def can_decline_introduction(user, introduction: Introduction) -> bool:
+    """A side may still step back after accepting, until the other side accepts too."""
+    side = introduction_side(user, introduction)
+    return bool(side) and introduction.status == Introduction.Status.PROPOSED
+
+
+def can_read_conversation_at(user, conversation: Conversation) -> bool:
+    """Any conversation: an answer's (can_read_conversation) or an introduction's, which
+    its two organisations and organisers read."""
+    if conversation.answer_id:
+        return can_read_conversation(user, conversation.answer)
+    return is_organiser(user) or bool(introduction_side(user, conversation.introduction))
+
+
+def can_write_in_conversation_at(user, conversation: Conversation) -> bool:
+    """The two organisations (can_write_in_conversation for an answer's)."""
+    if conversation.answer_id:
+        return can_write_in_conversation(user, conversation.answer)
+    return bool(introduction_side(user, conversation.introduction))
+
+
+def can_send_message_at(user, conversation: Conversation) -> bool:
+    """Writing now; an introduction's conversation never closes."""
+    if conversation.answer_id:
+        return can_send_message(user, conversation.answer)
+    return can_write_in_conversation_at(user, conversation)

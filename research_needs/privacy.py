@@ -73,7 +73,10 @@ def export_needs(user) -> dict:
         "messages": [
             {
                 "conversation": message.conversation_id,
-                "need": message.conversation.answer.need.title,
+                # An introduction's conversation (issue 13) belongs to no answer.
+                "need": (
+                    message.conversation.answer.need.title if message.conversation.answer_id else ""
+                ),
                 "body": message.body,
                 "sent_at": message.created_at,
             }

@@ -12,11 +12,12 @@ from django.utils.functional import cached_property
 from members.models import Topic
 from members.permissions import is_organiser
 
-from .models import Answer, Conversation, Message, Need
+from .models import Answer, Conversation, Introduction, Message, Need
 from .permissions import (
-    can_read_conversation,
+    can_read_conversation_at,
     can_see_all_answers,
     can_see_answer,
+    can_see_introduction,
     organisation_of,
     poster_shown,
 )
@@ -268,14 +269,18 @@ def conversation_for_viewer(user, pk) -> Conversation:
             "answer__need",
             "answer__need__organisation",
             "answer__created_by",
+            "introduction__organisation_a",
+            "introduction__organisation_b",
+            "introduction__need",
         )
         .annotate(poster_revealed=poster_shown(user, "answer__need__"))
         .filter(pk=pk)
         .first()
     )
-    if conversation is None or not can_read_conversation(user, conversation.answer):
+    if conversation is None or not can_read_conversation_at(user, conversation):
         raise Http404
-    conversation.answer.need.poster_revealed = conversation.poster_revealed
+    if conversation.answer_id:
+        conversation.answer.need.poster_revealed = conversation.poster_revealed
     return conversation
 
 
@@ -295,7 +300,52 @@ def unread_message_count(user) -> int:
         .filter(
             Q(conversation__answer__organisation=organisation)
             | Q(conversation__answer__need__organisation=organisation)
+            | Q(conversation__introduction__organisation_a=organisation)
+            | Q(conversation__introduction__organisation_b=organisation)
         )
         .exclude(author_organisation=organisation)
         .count()
     )
+
+
+# --- Introductions (issue 13, item 5) ------------------------------------------------------
+
+
+def _introductions() -> QuerySet[Introduction]:
+    return Introduction.objects.select_related(
+        "need", "organisation_a", "organisation_b", "proposed_by", "conversation"
+    )
+
+
+def introductions_for_viewer(user) -> QuerySet[Introduction]:
+    """The introductions of the user's organisation (either side) and those the user
+    proposed, newest first; each need carries ``poster_revealed`` (permissions.poster_shown)
+    as ``need_poster_revealed``."""
+    if not user.is_authenticated:
+        return Introduction.objects.none()
+    organisation = organisation_of(user)
+    mine = Q(proposed_by=user)
+    if organisation is not None:
+        mine |= Q(organisation_a=organisation) | Q(organisation_b=organisation)
+    return (
+        _introductions()
+        .filter(mine)
+        .annotate(need_poster_revealed=poster_shown(user, "need__"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def introduction_for_viewer(user, pk) -> Introduction:
+    """Http404 unless the user may see it (permissions.can_see_introduction)."""
+    introduction = _introductions().filter(pk=pk).first()
+    if introduction is None or not can_see_introduction(user, introduction):
+        raise Http404
+    return introduction
+
+
+def introductions_for_need(need) -> dict[int, Introduction]:
+    """The need's latest introduction for each organisation of side B, for its page."""
+    latest = {}
+    for introduction in _introductions().filter(need=need).order_by("created_at", "pk"):
+        latest[introduction.organisation_b_id] = introduction
+    return latest

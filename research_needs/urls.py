@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import answers, attachments, conversations, moderation, needs
+from .views import answers, attachments, conversations, introductions, moderation, needs
 
 app_name = "research_needs"
 urlpatterns = [
@@ -38,4 +38,20 @@ urlpatterns = [
         name="answer_attachment_add",
     ),
     path("conversations/<int:pk>/", conversations.conversation, name="conversation"),
+    path("introductions/", introductions.introductions, name="introductions"),
+    path(
+        "introductions/<int:pk>/accept/",
+        introductions.introduction_accept,
+        name="introduction_accept",
+    ),
+    path(
+        "introductions/<int:pk>/decline/",
+        introductions.introduction_decline,
+        name="introduction_decline",
+    ),
+    path(
+        "<int:pk>/introduce/<int:organisation_pk>/",
+        introductions.introduction_propose,
+        name="introduction_propose",
+    ),
 ]

@@ -12,7 +12,12 @@ GROUPS = [
     (
         "needs",
         _("Research needs"),
-        ["research_needs.Need", "research_needs.Answer", "research_needs.Conversation"],
+        [
+            "research_needs.Need",
+            "research_needs.Answer",
+            "research_needs.Conversation",
+            "research_needs.Introduction",
+        ],
     ),
     (
         "events",

@@ -8,6 +8,8 @@ Definitions (each has a test counting by hand on a fixture, tests/cockpit/test_s
 - needs published: needs published within the period; answered: those of them with at least
   one answer (at any time); median days to the first answer: over the answered ones, from
   publication to the first answer; cooperations formed: answers accepted within the period.
+- introductions (leads, issue 13): proposed within the period; accepted by both: those whose
+  second side accepted within the period (whenever they were proposed).
 - events: published events starting within the period; registrations: confirmed ones of those
   events, by the kind of the registrant's organisation ("none" for people without one);
   check-ins: those checked in; no-shows: confirmed, not checked in, event already over.
@@ -23,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.db.models import Count, Min, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -127,7 +130,19 @@ def needs(period: Period) -> dict:
         for published_at, first in published
         if first is not None
     ]
+    Introduction = apps.get_model("research_needs", "Introduction")
+    leads = Introduction.objects.annotate(
+        both_at=Greatest("a_accepted_at", "b_accepted_at")
+    ).aggregate(
+        proposed=Count("pk", filter=Q(created_at__gte=period.start, created_at__lt=period.end)),
+        accepted=Count(
+            "pk",
+            filter=Q(status="accepted", both_at__gte=period.start, both_at__lt=period.end),
+        ),
+    )
     return {
+        "introductions_proposed": leads["proposed"],
+        "introductions_accepted": leads["accepted"],
         "published": len(published),
         "answered": len(waits),
         "median_days": one_decimal(pystatistics.median(waits)) if waits else None,
@@ -219,6 +234,8 @@ def rows(data: dict) -> list[tuple[str, str, int | float | None]]:
         (section, str(_("Needs answered")), needs_["answered"]),
         (section, str(_("Median days to the first answer")), needs_["median_days"]),
         (section, str(_("Cooperations formed")), needs_["cooperations"]),
+        (section, str(_("Introductions proposed")), needs_["introductions_proposed"]),
+        (section, str(_("Introductions accepted by both")), needs_["introductions_accepted"]),
     ]
     section = str(_("Events"))
     out += [

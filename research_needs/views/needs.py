@@ -28,6 +28,7 @@ from members.permissions import membership_of
 from .. import cache as list_cache
 from .. import permissions, selectors, services
 from ..forms import AttachmentForm, CloseForm, ExtendForm, NeedForm, NeedSearchForm
+from ..matching.selectors import is_matched, recommend_organisations_for_need
 from ..models import Need
 from .common import FILES, GET, GET_POST, contacts, form_page, owned_need
 
@@ -136,6 +137,7 @@ def need_detail(request, pk):
     ]
     can_attach = permissions.can_attach_to_need(user, need)
     notification_mark_read_for(actor=user, obj=need)
+    partners = _partners(request, need) if permissions.can_manage_need(user, need) else None
     return TemplateResponse(
         request,
         "research_needs/need_detail.html",
@@ -155,8 +157,28 @@ def need_detail(request, pk):
             "my_past_answers": my_past_answers,
             "accepted_contacts": accepted_contacts,
             "attachment_form": AttachmentForm() if can_attach else None,
+            "partners": partners,
         },
     )
+
+
+def _partners(request, need):
+    """Partners that fit (issue 13): the need's ten best organisations with their reasons,
+    for its organisation and organisers only (the selector returns nothing to anyone else,
+    so an anonymous need's poster is never shown with them), each with its introduction
+    so far or the form to propose one."""
+    matched = is_matched(need)  # else nothing to rank from yet
+    matches = (
+        recommend_organisations_for_need(need, viewer=request.user, language=request.LANGUAGE_CODE)
+        if matched
+        else []
+    )
+    introductions = selectors.introductions_for_need(need) if matches else {}
+    return {
+        "rows": [(match, introductions.get(match.organisation.pk)) for match in matches],
+        "matched": matched,
+        "can_propose": permissions.can_propose_introduction(request.user, need),
+    }
 
 
 # --- Create and edit ----------------------------------------------------------------------

@@ -30,6 +30,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from members.models import Membership
+from research_needs.models import Introduction
 from tests.factories import (
     AnswerFactory,
     CalendarFeedFactory,
@@ -134,6 +135,13 @@ ARGS = {
     "research_needs:answer_withdraw": lambda w: {"pk": w["answer"].pk},
     "research_needs:answer_attachment_add": lambda w: {"pk": w["answer"].pk},
     "research_needs:conversation": lambda w: {"pk": w["answer"].conversation.pk},
+    "research_needs:introductions": None,
+    "research_needs:introduction_accept": lambda w: {"pk": w["introduction"].pk},
+    "research_needs:introduction_decline": lambda w: {"pk": w["introduction"].pk},
+    "research_needs:introduction_propose": lambda w: {
+        "pk": w["need"].pk,
+        "organisation_pk": w["answer"].organisation_id,
+    },
     "events:list": None,
     "events:my_registrations": None,
     "events:feed": lambda w: {"token": w["feed"].token},
@@ -234,6 +242,13 @@ def world(db, settings, tmp_path):
         "draft": NeedFactory(organisation=sme, created_by=org_admin, draft=True),
         "submitted": NeedFactory(organisation=sme, created_by=org_admin, submitted=True),
         "answer": answer,
+        "introduction": Introduction.objects.create(
+            need=need,
+            organisation_a=sme,
+            organisation_b=institute,
+            reason="Beide arbeiten an Schwarzmasse.",
+            proposed_by=org_admin,
+        ),
         "invitation": InvitationFactory(organisation=sme),
         "forum": forum,
         "item": ProgrammeItemFactory(event=forum, track="Batterien"),

@@ -12,8 +12,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
-from research_needs.models import Answer, Attachment, Need
+from research_needs.models import Answer, Attachment, Conversation, Introduction, Need
 from tests.factories import AnswerFactory, MessageFactory, NeedFactory
 from tests.matrix import LOGIN, MATRIX_ARGS, cases, check, url_names
 
@@ -121,6 +122,48 @@ MATRIX = [
         lambda w: [w["answer"].conversation.pk],
         [LOGIN, 404, 200, 200, 200, 200],
     ),
+    # Introductions (issue 13): side A is the SME, side B the institute ("responder").
+    ("introductions", "get", lambda w: [], [LOGIN, 200, 200, 200, 200, 200]),
+    (
+        "introduction_propose",
+        "get",
+        lambda w: [w["public"].pk, w["third_org"].pk],
+        [LOGIN, 404, 404, 200, 200, 200],
+    ),
+    # Bad input answers 400 with the form kept; nothing is proposed.
+    (
+        "introduction_propose",
+        "post",
+        lambda w: [w["public"].pk, w["third_org"].pk],
+        [LOGIN, 404, 404, 400, 400, 400],
+        {"reason": "   "},
+    ),
+    (
+        "introduction_accept",
+        "get",
+        lambda w: [w["introduction"].pk],
+        [LOGIN, 404, 200, 200, 200, 404],
+    ),
+    (
+        "introduction_accept",
+        "post",
+        lambda w: [w["introduction"].pk],
+        [LOGIN, 404, 302, 302, 302, 404],
+        {"confirm": "yes"},
+    ),
+    (
+        "introduction_decline",
+        "get",
+        lambda w: [w["introduction"].pk],
+        [LOGIN, 404, 200, 200, 200, 404],
+    ),
+    (
+        "introduction_decline",
+        "post",
+        lambda w: [w["introduction"].pk],
+        [LOGIN, 404, 302, 302, 302, 404],
+        {"confirm": "yes"},
+    ),
 ]
 
 # More objects behind the same URLs: what hides a need, an answer or a file.
@@ -154,6 +197,26 @@ VISIBILITY = [
     ("answer", "get", lambda w: [w["anonymous"].pk], [LOGIN, 200, 200, 404, 404, 404]),
     # An organiser publishing a draft gets an error message, and the draft stays a draft.
     ("publish", "post", lambda w: [w["draft"].pk], [LOGIN, 404, 404, 404, 404, 302]),
+    # An introduction's conversation: its two organisations, and organisers reading along.
+    (
+        "conversation",
+        "get",
+        lambda w: [w["introduced"].conversation.pk],
+        [LOGIN, 404, 200, 200, 200, 200],
+    ),
+    # Nobody proposes an organisation to itself, nor for a closed need or a need not theirs.
+    (
+        "introduction_propose",
+        "get",
+        lambda w: [w["public"].pk, w["public"].organisation_id],
+        [LOGIN, 404, 404, 404, 404, 404],
+    ),
+    (
+        "introduction_propose",
+        "get",
+        lambda w: [w["anonymous"].pk, w["third_org"].pk],
+        [LOGIN, 404, 404, 200, 200, 200],
+    ),
 ]
 
 
@@ -170,8 +233,24 @@ def _file(need=None, answer=None, name="plan.pdf"):
     return attachment
 
 
+def _introduced(a, b, proposer):
+    """An introduction both sides accepted, with its conversation."""
+    now = timezone.now()
+    introduction = Introduction.objects.create(
+        organisation_a=a,
+        organisation_b=b,
+        reason="Gemeinsames Förderprojekt",
+        proposed_by=proposer,
+        status=Introduction.Status.ACCEPTED,
+        a_accepted_at=now,
+        b_accepted_at=now,
+    )
+    Conversation.objects.create(introduction=introduction)
+    return introduction
+
+
 @pytest.fixture
-def world(sme, owner, colleague, institute, researcher, stranger, organiser_user):
+def world(sme, owner, colleague, institute, researcher, stranger, third_org, organiser_user):
     public = NeedFactory(
         organisation=sme, created_by=owner, contact_person=owner, title="Öffentlicher Bedarf"
     )
@@ -191,6 +270,15 @@ def world(sme, owner, colleague, institute, researcher, stranger, organiser_user
             organisation=sme, created_by=owner, submitted=True, title="Eingereicht"
         ),
         "answer": answer,
+        "third_org": third_org,
+        "introduction": Introduction.objects.create(
+            need=public,
+            organisation_a=sme,
+            organisation_b=institute,
+            reason="Beide arbeiten an Schwarzmasse.",
+            proposed_by=owner,
+        ),
+        "introduced": _introduced(sme, institute, owner),
         "public_file": _file(need=public),
         "draft_file": _file(need=draft, name="entwurf.pdf"),
         "answer_file": _file(answer=answer, name="angebot.pdf"),

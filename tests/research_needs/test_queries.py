@@ -103,7 +103,7 @@ def test_detail_for_owner_with_answers_and_files(
         _attach(need=need)
     client.force_login(owner)
 
-    with django_assert_num_queries(13):  # +1: the need's notifications marked read
+    with django_assert_num_queries(14):  # +1 notifications read, +1 is_matched (partners)
         response = _get(client, reverse("research_needs:detail", args=[need.pk]))
 
     assert len(response.context["answers"]) == count

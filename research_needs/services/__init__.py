@@ -23,9 +23,9 @@ from members.models import Organisation, Topic
 from members.notifications import notify_answer_withdrawn
 from members.permissions import is_member_of, is_organiser, membership_of, organisation_can_act
 
-from . import notifications, permissions
-from .files import atomic_with_files, store_attachment
-from .models import (
+from .. import notifications, permissions
+from ..files import atomic_with_files, store_attachment
+from ..models import (
     MAX_ATTACHMENTS,
     REMINDER_DAYS,
     Answer,
@@ -34,7 +34,7 @@ from .models import (
     Message,
     Need,
 )
-from .validation import apply_need_fields, check_contact, check_topics
+from ..validation import apply_need_fields, check_contact, check_topics
 
 #: Why a member of an organisation not (or no longer) approved cannot act (issue 11).
 NOT_APPROVED = gettext_noop(
@@ -489,12 +489,15 @@ def message_send(*, actor, conversation: Conversation, body: str) -> Message:
         raise ValidationError({"body": _("Write a message first.")})
     with transaction.atomic():
         conversation = Conversation.objects.select_related(
-            "answer", "answer__need", "answer__organisation", "answer__need__organisation"
+            "answer",
+            "answer__need",
+            "answer__organisation",
+            "answer__need__organisation",
+            "introduction",
         ).get(pk=conversation.pk)
-        answer = conversation.answer
-        if not permissions.can_write_in_conversation(actor, answer):
+        if not permissions.can_write_in_conversation_at(actor, conversation):
             raise PermissionDenied(_("Only the two organisations write in this conversation."))
-        if not permissions.can_send_message(actor, answer):
+        if not permissions.can_send_message_at(actor, conversation):
             raise ValidationError(_("This conversation is closed."))
         message = Message(
             conversation=conversation,
@@ -504,7 +507,10 @@ def message_send(*, actor, conversation: Conversation, body: str) -> Message:
         )
         message.full_clean()
         message.save()
-        notifications.message_received(message)
+        if conversation.answer_id:
+            notifications.message_received(message)
+        else:
+            notifications.introduction_message_received(message)
         return message
 
 
@@ -512,7 +518,7 @@ def conversation_mark_read(*, actor, conversation: Conversation) -> int:
     """Marks what the other organisation wrote as read for the actor's organisation.
     Organisers reading along change nothing."""
     membership = membership_of(actor)
-    if membership is None or not permissions.can_write_in_conversation(actor, conversation.answer):
+    if membership is None or not permissions.can_write_in_conversation_at(actor, conversation):
         return 0
     return (
         conversation.messages.filter(read_at__isnull=True)
@@ -579,3 +585,11 @@ def attachment_remove(*, actor, attachment: Attachment) -> None:
         name, storage = attachment.file.name, attachment.file.storage
         attachment.delete()
         transaction.on_commit(lambda: storage.delete(name))
+
+
+# Introductions: a module of their own, every name re-exported here.
+from .introductions import (  # noqa: E402, F401
+    introduction_accept,
+    introduction_decline,
+    introduction_propose,
+)

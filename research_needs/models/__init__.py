@@ -403,10 +403,24 @@ class Answer(models.Model):
 
 
 class Conversation(models.Model):
-    """The private exchange between a need's organisation and an answering organisation."""
+    """The private exchange between a need's organisation and an answering organisation,
+    or between the two organisations of an introduction both accepted (issue 13)."""
 
     answer = models.OneToOneField(
-        Answer, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="conversation"
+        Answer,
+        verbose_name=_("answer"),
+        on_delete=models.CASCADE,
+        related_name="conversation",
+        null=True,
+        blank=True,
+    )
+    introduction = models.OneToOneField(
+        "research_needs.Introduction",
+        verbose_name=_("introduction"),
+        on_delete=models.CASCADE,
+        related_name="conversation",
+        null=True,
+        blank=True,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -414,9 +428,16 @@ class Conversation(models.Model):
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answer__isnull=False, introduction__isnull=True)
+                | Q(answer__isnull=True, introduction__isnull=False),
+                name="conversation_answer_or_introduction",
+            )
+        ]
 
     def __str__(self):
-        return str(self.answer)
+        return str(self.answer if self.answer_id else self.introduction)
 
     def get_absolute_url(self):
         return reverse("research_needs:conversation", kwargs={"pk": self.pk})
@@ -532,66 +553,8 @@ class Attachment(models.Model):
         return reverse("research_needs:attachment", kwargs={"pk": need_id, "file_pk": self.pk})
 
 
-class NeedVector(models.Model):
-    """What the partner recommendations (issue 13, research_needs.matching) read of a need,
-    computed by the task ``research_needs.embed_need`` after its texts change: the
-    sentence embedding of title and summary (384 float32, ``embeddings.to_bytes``), the
-    stemmed content words with their counts (``text.stem_texts``) and a hash of the texts
-    they were computed from, so an unchanged need is not embedded again.
-
-    A plain ``bytea`` rather than pgvector's ``vector``: ranking loads the vectors into
-    numpy (matching.corpus), so Debian's PostgreSQL 15 without pgvector and the embedded
-    PostgreSQL 18 take the same path. A row whose ``model_version`` is not
-    ``embeddings.MODEL_VERSION`` is outdated: it is left out of rankings until
-    ``manage.py matching_refresh`` recomputes it.
-    """
-
-    need = models.OneToOneField(
-        Need,
-        verbose_name=_("research need"),
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="match_vector",
-    )
-    model_version = models.CharField(_("model version"), max_length=80)
-    content_hash = models.CharField(_("content hash"), max_length=64)
-    embedding = models.BinaryField(_("embedding"))
-    word_counts = models.JSONField(_("stemmed word counts"), default=dict)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("need vector")
-        verbose_name_plural = _("need vectors")
-
-    def __str__(self):
-        return f"{self.need_id} ({self.model_version})"
-
-
-class OrganisationVector(models.Model):
-    """The same as ``NeedVector`` for an organisation: computed from its short description
-    and, when it has one, its competence profile (so an organisation is matched on its
-    description until it fills in the profile), plus the profile's sentences and their
-    embeddings, from which each recommendation quotes the one closest to the need
-    (matching.reasons). Keyed by the organisation, not the profile, for that reason."""
-
-    organisation = models.OneToOneField(
-        Organisation,
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="match_vector",
-    )
-    model_version = models.CharField(_("model version"), max_length=80)
-    content_hash = models.CharField(_("content hash"), max_length=64)
-    embedding = models.BinaryField(_("embedding"))
-    word_counts = models.JSONField(_("stemmed word counts"), default=dict)
-    sentences = models.JSONField(_("sentences"), default=list)
-    sentence_vectors = models.BinaryField(_("sentence embeddings"), default=bytes)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("organisation vector")
-        verbose_name_plural = _("organisation vectors")
-
-    def __str__(self):
-        return f"{self.organisation_id} ({self.model_version})"
+# Kept in modules of their own so this one stays readable; imported here so
+# ``research_needs.models.X`` finds every model.
+from .introductions import Introduction as Introduction  # noqa: E402
+from .vectors import NeedVector as NeedVector  # noqa: E402
+from .vectors import OrganisationVector as OrganisationVector  # noqa: E402
