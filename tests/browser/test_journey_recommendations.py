@@ -2,7 +2,9 @@
 institute's admin fills in the competence profile (a wrong TRL range first: the form
 answers 400 and keeps the text), the profile shows on the institute's page, an SME's need
 about the same thing in other words is published, and it appears on the admin's start
-page with a reason. Every page on the way is checked with axe-core."""
+page with a reason. An organiser finds the institute among the need's partners that fit,
+with its reason, and introduces the two; both accept, and they write in their
+conversation. Every page on the way is checked with axe-core."""
 
 import pytest
 
@@ -26,6 +28,7 @@ COMPETENCES = (
     "Abbruch von mineralischen Fraktionen und prüfen, ob ein Gipswerk das Material annimmt."
 )
 TITLE = "Gipsreste aus dem Rückbau wieder loswerden"
+INTRODUCTION = "Das Institut prüft genau diese Verwertung von Gips aus dem Abbruch."
 
 
 @pytest.fixture
@@ -133,3 +136,50 @@ def test_institute_fills_in_its_profile_and_finds_a_fitting_need_at_home(cast, n
     assert "TRL 3–5" in item  # noqa: RUF001
     follow(page, link)
     assert page.url.endswith(url(language, "research_needs:detail", pk=need.pk))
+
+    # --- An organiser introduces them from the need's partners that fit -------------------
+    from research_needs.models import Conversation, Introduction
+
+    anna, olga = cast["anna"], make_person("olga", organiser=True)
+    prefer_language([olga], language)
+    organiser = new_page()
+    login(organiser, olga.email, PASSWORD, language)
+    open_page(organiser, url(language, "research_needs:detail", pk=need.pk))
+    partners = organiser.locator("section.need-partners")
+    entry = partners.locator("li").filter(has_text=institute.name).first
+    assert "TRL 3" in entry.inner_text()  # the reason, in the reader's language
+    check(organiser, language)
+    entry.locator("summary").click()
+    entry.locator("[name=reason]").fill(INTRODUCTION)
+    submit(organiser, entry.get_by_role("button", name=t(language, "Propose the introduction")))
+    check(organiser, language)
+    introduction = Introduction.objects.get()
+    assert introduction.proposed_by == olga and introduction.reason == INTRODUCTION
+
+    # --- Both accept; the conversation opens and they write in it ----------------------
+    open_page(page, url(language, "research_needs:introductions"))
+    check(page, language)
+    submit(page, page.get_by_role("button", name=f"{t(language, 'Accept')} {cast['sme'].name}"))
+    sme_page = new_page()
+    login(sme_page, anna.email, PASSWORD, language)
+    open_page(sme_page, url(language, "research_needs:introductions"))
+    assert INTRODUCTION in sme_page.locator("main").inner_text()
+    submit(
+        sme_page, sme_page.get_by_role("button", name=f"{t(language, 'Accept')} {institute.name}")
+    )
+    check(sme_page, language)
+    conversation = Conversation.objects.get(introduction=introduction)
+    path = url(language, "research_needs:conversation", pk=conversation.pk)
+    follow(sme_page, sme_page.locator(f"a[href='{path}']"))
+    form = sme_page.locator("main form", has=sme_page.locator("[name=body]"))
+    form.locator("[name=body]").fill("Wann dürfen wir Ihnen Proben schicken?")
+    submit(sme_page, form.get_by_role("button", name=t(language, "Send message")))
+    check(sme_page, language)
+
+    open_page(page, path)
+    assert "Wann dürfen wir Ihnen Proben schicken?" in page.locator("main").inner_text()
+    form = page.locator("main form", has=page.locator("[name=body]"))
+    form.locator("[name=body]").fill("Gern, ab Montag.")
+    submit(page, form.get_by_role("button", name=t(language, "Send message")))
+    assert "Gern, ab Montag." in page.locator("main").inner_text()
+    check(page, language)
