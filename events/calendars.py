@@ -212,13 +212,16 @@ def registration_calendar(registration: Registration) -> bytes:
     return _finish(calendar)
 
 
-def personal_feed(registrations: Iterable[Registration]) -> bytes:
-    """A user's subscribed calendar: confirmed registrations (waitlisted ones as tentative)
-    and confirmed workshop sessions. A cancelled event stays in it as STATUS:CANCELLED, so a
+def personal_feed(
+    registrations: Iterable[Registration], starred: Iterable[ProgrammeItem] = ()
+) -> bytes:
+    """A user's subscribed calendar: confirmed registrations (waitlisted ones as tentative),
+    confirmed workshop sessions and the items starred for the personal agenda (once each). A cancelled event stays in it as STATUS:CANCELLED, so a
     subscribed calendar shows the cancellation instead of silently dropping the entry."""
     calendar = _calendar(_("My events at the Innovation Forum Harz"))
     # Subscribing clients look again every few hours (Outlook, Apple: X-PUBLISHED-TTL).
     calendar.add("x-published-ttl", "PT6H")
+    added: set[int] = set()
     for registration in registrations:
         event = registration.event
         if event.status == Event.Status.DRAFT:
@@ -234,5 +237,11 @@ def personal_feed(registrations: Iterable[Registration]) -> bytes:
         for component in components:
             calendar.add_component(component)
         for signup in sessions:
-            calendar.add_component(_item_component(signup.item, event))
+            if signup.item_id not in added:
+                added.add(signup.item_id)
+                calendar.add_component(_item_component(signup.item, event))
+    for item in starred:
+        if item.pk not in added:
+            added.add(item.pk)
+            calendar.add_component(_item_component(item, item.event))
     return _finish(calendar)

@@ -224,3 +224,30 @@ def badges_pdf_build(event: Event) -> Event:
     started_at = timezone.now()
     data = badges_pdf_bytes(event)
     return _store(event.pk, "badges_pdf", data, "badges", started_at)
+
+
+# --- The personal agenda (issue 16, item 4) --------------------------------------------------
+
+
+def agenda_html(event: Event, items: list[ProgrammeItem], name: str) -> str:
+    """One A4 page: the person's starred items by day, clashes marked; the type gets smaller
+    as the list grows, so even 40 items stay on the one page."""
+    with timezone.override(BERLIN):
+        return render_to_string(
+            "events/pdf/agenda.html",
+            {
+                "event": event,
+                "name": name,
+                "days": selectors.programme_by_day(items),
+                "count": len(items),
+                "size": "small" if len(items) > 24 else ("medium" if len(items) > 14 else ""),
+                "language": translation.get_language(),
+                "built_at": timezone.now(),
+            },
+        )
+
+
+def agenda_pdf_bytes(
+    event: Event, items: list[ProgrammeItem], name: str, *, fetcher: LocalFetcher | None = None
+) -> bytes:
+    return render_pdf(agenda_html(event, items, name), fetcher=fetcher)

@@ -10,7 +10,16 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from . import permissions
-from .models import BERLIN, Event, ProgrammeItem, Registration, SessionSignup, Speaker, Stand
+from .models import (
+    BERLIN,
+    AgendaStar,
+    Event,
+    ProgrammeItem,
+    Registration,
+    SessionSignup,
+    Speaker,
+    Stand,
+)
 
 
 def events_visible_to(user) -> QuerySet[Event]:
@@ -118,14 +127,20 @@ def _items_queryset():
     )
 
 
-def programme(event: Event) -> list[ProgrammeItem]:
-    """Items with rooms, speakers and, for sessions with sign-up, seats taken."""
-    return list(
+def programme(event: Event, *, starred_by=None) -> list[ProgrammeItem]:
+    """Items with rooms, speakers and, for sessions with sign-up, seats taken; with a
+    member as ``starred_by``, ``item.is_starred`` for their personal agenda (no extra query)."""
+    items = (
         _items_queryset()
         .filter(event=event)
         .annotate(taken=Count("signups", filter=_session_seat_taken("signups__")))
         .order_by("starts_at", "room__name", "title", "pk")
     )
+    if starred_by is not None and starred_by.is_authenticated:
+        items = items.annotate(
+            is_starred=Exists(AgendaStar.objects.filter(item=OuterRef("pk"), user=starred_by))
+        )
+    return list(items)
 
 
 def programme_by_day(items: list[ProgrammeItem]) -> list[tuple]:
@@ -355,3 +370,62 @@ def speaker_for_page(event: Event, pk: int) -> Speaker:
 def published_events() -> QuerySet[Event]:
     """What feeds and the sitemap list: published events, latest first."""
     return Event.objects.filter(status=Event.Status.PUBLISHED).order_by("-starts_at", "pk")
+
+
+# --- The personal agenda (issue 16, item 4) ----------------------------------------------------
+
+
+def _stars(*, user=None, registration=None) -> QuerySet:
+    if registration is not None:
+        return AgendaStar.objects.filter(registration=registration)
+    if user is not None and user.is_authenticated:
+        return AgendaStar.objects.filter(user=user)
+    return AgendaStar.objects.none()
+
+
+def starred_ids(event: Event, *, user=None, registration=None) -> set[int]:
+    """The pks of the event's items the member (or the guest's registration) starred."""
+    if registration is None and (user is None or not user.is_authenticated):
+        return set()
+    return set(
+        _stars(user=user, registration=registration)
+        .filter(item__event=event)
+        .values_list("item_id", flat=True)
+    )
+
+
+def mark_conflicts(items: list[ProgrammeItem]) -> list[ProgrammeItem]:
+    """Sets ``item.conflicts`` to the other items (of the list) whose time overlaps."""
+    for item in items:
+        item.conflicts = [
+            other
+            for other in items
+            if other.pk != item.pk
+            and other.starts_at < item.ends_at
+            and item.starts_at < other.ends_at
+        ]
+    return items
+
+
+def agenda(event: Event, *, user=None, registration=None) -> list[ProgrammeItem]:
+    """The starred items of the event by time, with rooms, speakers, seats taken and the
+    clashes among them (``item.conflicts``)."""
+    stars = _stars(user=user, registration=registration).filter(item__event=event)
+    items = list(
+        _items_queryset()
+        .filter(event=event, pk__in=stars.values("item_id"))
+        .annotate(taken=Count("signups", filter=_session_seat_taken("signups__")))
+        .order_by("starts_at", "room__name", "title", "pk")
+    )
+    return mark_conflicts(items)
+
+
+def starred_for_feed(user) -> list[ProgrammeItem]:
+    """A member's starred items of events that are not drafts, for the calendar feed."""
+    return list(
+        _items_queryset()
+        .select_related("event")
+        .filter(stars__user=user)
+        .exclude(event__status=Event.Status.DRAFT)
+        .order_by("starts_at", "pk")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_checkin, views_files, views_programme
+from . import views, views_agenda, views_checkin, views_files, views_programme
 
 app_name = "events"
 urlpatterns = [
@@ -11,6 +11,12 @@ urlpatterns = [
     path("registrations/<str:token>/confirm/", views.guest_confirm, name="guest_confirm"),
     path(
         "registrations/<str:token>/cancel/", views.registration_cancel, name="registration_cancel"
+    ),
+    path("registrations/<str:token>/agenda/", views_agenda.agenda_guest, name="agenda_guest"),
+    path(
+        "registrations/<str:token>/agenda.pdf",
+        views_agenda.agenda_guest_pdf,
+        name="agenda_guest_pdf",
     ),
     path("check-in/<str:code>/", views_checkin.checkin_code, name="checkin_code"),
     path("<slug:slug>/", views.event_detail, name="detail"),
@@ -25,6 +31,9 @@ urlpatterns = [
         views_files.item_calendar,
         name="item_calendar",
     ),
+    path("<slug:slug>/agenda/", views_agenda.agenda, name="agenda"),
+    path("<slug:slug>/agenda.pdf", views_agenda.agenda_pdf, name="agenda_pdf"),
+    path("<slug:slug>/programme/<int:pk>/star/", views_agenda.star, name="star"),
     path("<slug:slug>/exhibitors/", views.exhibitors, name="exhibitors"),
     path("<slug:slug>/attendees/", views.attendees, name="attendees"),
     path("<slug:slug>/register/", views.register, name="register"),

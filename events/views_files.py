@@ -10,11 +10,12 @@ visitors who are not logged in go to the login page first.
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponse
 from django.views.decorators.http import require_safe
 
 from . import calendars, pdf, permissions, selectors
-from .models import CalendarFeed, Event, ProgrammeItem
+from .models import AgendaStar, CalendarFeed, Event, ProgrammeItem
 
 
 def _event(request, slug: str) -> Event:
@@ -85,8 +86,17 @@ def item_calendar(request, slug, pk):
 
 @require_safe
 def feed(request, token):
-    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        # The starred items (personal agenda) cost two queries only for those who star.
+        .annotate(has_stars=Exists(AgendaStar.objects.filter(user=OuterRef("user"))))
+        .filter(token=token)
+        .first()
+    )
     if feed is None or not feed.user.is_active:
         raise Http404
-    data = calendars.personal_feed(selectors.feed_registrations(feed.user))
+    data = calendars.personal_feed(
+        selectors.feed_registrations(feed.user),
+        selectors.starred_for_feed(feed.user) if feed.has_stars else (),
+    )
     return _calendar_response(data, "events.ics", private=True)

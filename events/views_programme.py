@@ -42,7 +42,7 @@ class ProgrammeFilterForm(forms.Form):
 def programme(request, slug):
     """The timetable grid; an unknown track or kind answers 400 with the whole programme."""
     event = _event(request, slug)
-    items = selectors.programme(event)
+    items = selectors.programme(event, starred_by=request.user)
     form = ProgrammeFilterForm(request.GET or None, items=items)
     status = 200
     shown = items
@@ -67,6 +67,9 @@ def programme(request, slug):
             "live": live,
             "now_items": [item for item in items if marks.get(item.pk) == "now"],
             "next_items": [item for item in items if marks.get(item.pk) == "next"],
+            # The personal agenda's stars (item 4): members star from the grid.
+            "can_star": request.user.is_authenticated and not event.is_cancelled,
+            "here": request.get_full_path(),
         },
         status=status,
     )

@@ -11,10 +11,12 @@ Split by subject and re-exported here, so ``from events import services`` and
 - ``programme``: the event itself (saving, cancelling, capacity), items, rooms, speakers;
 - ``checkin``: undoing a check-in, walk-ins at the door;
 - ``stands``: applications, decisions, withdrawal;
-- ``feeds``: the personal calendar feed.
+- ``feeds``: the personal calendar feed;
+- ``agenda``: the personal agenda's stars.
 """
 
 from ..selectors import seats_left
+from .agenda import agenda_star_set
 from .checkin import registration_check_in_undo, registration_walk_in
 from .feeds import calendar_feed_delete, calendar_feed_for, calendar_feed_renew
 from .programme import (
@@ -52,6 +54,7 @@ from .stands import (
 )
 
 __all__ = [
+    "agenda_star_set",
     "calendar_feed_delete",
     "calendar_feed_for",
     "calendar_feed_renew",

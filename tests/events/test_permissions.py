@@ -93,7 +93,47 @@ MATRIX = [
     ("schedule_xml", "get", lambda w: [w["draft"].slug], [404, 404, 404, 404, 200]),
     ("schedule_json", "get", lambda w: [w["event"].slug], [200, 200, 200, 200, 200]),
     ("schedule_json", "get", lambda w: [w["draft"].slug], [404, 404, 404, 404, 200]),
+    # The personal agenda (issue 16, item 4): members log in; guests hold their link.
+    ("agenda", "get", lambda w: [w["event"].slug], [LOGIN, 200, 200, 200, 200]),
+    ("agenda", "get", lambda w: [w["draft"].slug], [LOGIN, 404, 404, 404, 200]),
+    ("agenda_pdf", "get", lambda w: [w["event"].slug], [LOGIN, 200, 200, 200, 200]),
+    ("agenda_pdf", "get", lambda w: [w["draft"].slug], [LOGIN, 404, 404, 404, 200]),
+    ("agenda_guest", "get", lambda w: [w["guest"].token], [200] * 5),
+    ("agenda_guest", "get", lambda w: [w["cancelled"].token], [404] * 5),
+    ("agenda_guest", "get", lambda w: ["not-a-token"], [404] * 5),
+    ("agenda_guest", "get", lambda w: [w["draft_guest"].token], [404] * 5),
+    ("agenda_guest_pdf", "get", lambda w: [w["guest"].token], [200] * 5),
+    ("agenda_guest_pdf", "get", lambda w: [w["cancelled"].token], [404] * 5),
+    (
+        "star",
+        "post",
+        lambda w: [w["event"].slug, w["item"].pk],
+        [LOGIN, 302, 302, 302, 302],
+        lambda: {"starred": "1"},
+    ),
+    (
+        "star",
+        "post",
+        lambda w: [w["draft"].slug, w["draft_item"].pk],
+        [LOGIN, 404, 404, 404, 302],
+        lambda: {"starred": "1"},
+    ),
+    (
+        "star",
+        "post",
+        lambda w: [w["event"].slug, w["item"].pk],
+        [302] * 5,
+        lambda: {"starred": "1", "token": WORLD_GUEST_TOKEN},
+    ),
+    (
+        "star",
+        "post",
+        lambda w: [w["event"].slug, w["item"].pk],
+        [404] * 5,
+        lambda: {"starred": "1", "token": "not-a-token"},
+    ),
 ]
+WORLD_GUEST_TOKEN = "guest-token-of-the-permission-world"
 
 
 @pytest.fixture
@@ -107,7 +147,8 @@ def world(host, host_admin, member, other_member, organiser_user):
         "open": EventFactory(host=host, slug="offen"),
         "item": ProgrammeItemFactory(event=event),
         "draft_item": ProgrammeItemFactory(event=draft),
-        "guest": RegistrationFactory(event=event, pending=True),
+        "guest": RegistrationFactory(event=event, pending=True, token=WORLD_GUEST_TOKEN),
+        "draft_guest": RegistrationFactory(event=draft),
         "cancelled": RegistrationFactory(event=event, cancelled=True),
         "own_stand": StandFactory(
             event=event, organisation=other_member.memberships.get().organisation
