@@ -4,12 +4,13 @@ Registered from ``EventsConfig.ready()``."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from forum.privacy import registry
 
 from . import selectors, services
-from .models import CalendarFeed, SessionSignup, Speaker, Stand
+from .models import AgendaStar, CalendarFeed, SessionSignup, Speaker, Stand
 
 SECTION = "events"
 
@@ -68,12 +69,19 @@ def export_events(user) -> dict:
             for speaker in Speaker.objects.filter(user=user).select_related("event")
         ],
         "calendar_feed": CalendarFeed.objects.filter(user=user).exists(),
+        "starred_programme_items": [
+            {"event": star.item.event.title, "item": star.item.title, "starred_at": star.created_at}
+            for star in AgendaStar.objects.filter(
+                Q(user=user) | Q(registration__in=registrations)
+            ).select_related("item", "item__event")
+        ],
     }
 
 
 def erase_events(user) -> None:
     """Future registrations are cancelled, past ones lose everything personal
-    (``services.registrations_erase``)."""
+    (``services.registrations_erase``); the personal agenda's stars are deleted."""
+    services.agenda_stars_erase(user=user)
     services.registrations_erase(user=user)
 
 
@@ -86,6 +94,6 @@ def register_privacy() -> None:
         description=_(
             "Your event registrations with days, workshop sessions, dietary and "
             "accessibility needs and attendee-list consent, the information stands you "
-            "applied for and your entries as a speaker."
+            "applied for, your entries as a speaker and the programme items you starred."
         ),
     )

@@ -16,7 +16,7 @@ Split by subject and re-exported here, so ``from events import services`` and
 """
 
 from ..selectors import seats_left
-from .agenda import agenda_star_set
+from .agenda import agenda_star_set, agenda_stars_erase
 from .checkin import registration_check_in_undo, registration_walk_in
 from .feeds import calendar_feed_delete, calendar_feed_for, calendar_feed_renew
 from .programme import (
@@ -55,6 +55,7 @@ from .stands import (
 
 __all__ = [
     "agenda_star_set",
+    "agenda_stars_erase",
     "calendar_feed_delete",
     "calendar_feed_for",
     "calendar_feed_renew",

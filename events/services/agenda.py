@@ -7,7 +7,7 @@ click, or the same form sent twice, leaves one star; the unique constraints of
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 
 from .. import permissions
 from ..models import AgendaStar, Event, ProgrammeItem, Registration
@@ -43,3 +43,13 @@ def agenda_star_set(
         else:
             AgendaStar.objects.filter(item=item, **holder).delete()
     return starred
+
+
+def agenda_stars_erase(*, user) -> int:
+    """Deleting an account: the person's stars go, their own and those made through their
+    registrations' links (the registrations themselves are anonymised, not deleted)."""
+    with transaction.atomic():
+        deleted, _by_model = AgendaStar.objects.filter(
+            models.Q(user=user) | models.Q(registration__user=user)
+        ).delete()
+    return deleted

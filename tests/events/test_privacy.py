@@ -55,3 +55,23 @@ def test_erase_cancels_future_promotes_waitlist_and_anonymises_past(member, even
     assert past.user is None and past.name != "Max Muster"
     assert member.email not in past.email
     assert past.checked_in_at is not None  # attendance figures stay
+
+
+def test_export_and_erase_cover_the_personal_agenda(member, event):
+    from events.models import AgendaStar
+    from tests.factories import ProgrammeItemFactory
+
+    registration = RegistrationFactory(event=event, user=member, email=member.email)
+    talk, workshop = ProgrammeItemFactory(event=event), ProgrammeItemFactory(event=event)
+    AgendaStar.objects.create(item=talk, user=member)
+    AgendaStar.objects.create(item=workshop, registration=registration)
+    other = AgendaStar.objects.create(item=talk, registration=RegistrationFactory(event=event))
+
+    data = registry.export_user_data(member)["events"]
+    assert sorted(star["item"] for star in data["starred_programme_items"]) == sorted(
+        [talk.title, workshop.title]
+    )
+
+    registry.erase_user(member)
+
+    assert list(AgendaStar.objects.all()) == [other]
