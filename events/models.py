@@ -514,3 +514,6 @@ class CalendarFeed(models.Model):
 
     def get_absolute_url(self):
         return reverse("events:feed", kwargs={"token": self.token})
+
+
+from .models_meetings import *  # noqa: E402, F403 (issue 14: meetings)
