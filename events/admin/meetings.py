@@ -87,8 +87,22 @@ class _ServiceAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
+class _BookedAdmin(_ServiceAdmin):
+    """A slot or place with meetings cannot be deleted (the service refuses it too): the
+    admin offers no delete for it, instead of an error page."""
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.meetings.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset.filter(meetings__isnull=True).distinct():
+            self.delete_model(request, obj)
+
+
 @admin.register(MeetingSlot)
-class MeetingSlotAdmin(_ServiceAdmin):
+class MeetingSlotAdmin(_BookedAdmin):
     keyword, save_service, delete_service = "slot", "meeting_slot_save", "meeting_slot_delete"
     list_display = ["__str__", "event", "starts_at", "ends_at"]
     list_filter = ["event"]
@@ -96,7 +110,7 @@ class MeetingSlotAdmin(_ServiceAdmin):
 
 
 @admin.register(MeetingPlace)
-class MeetingPlaceAdmin(_ServiceAdmin):
+class MeetingPlaceAdmin(_BookedAdmin):
     keyword, save_service, delete_service = "place", "meeting_place_save", "meeting_place_delete"
     list_display = ["name", "event"]
     list_filter = ["event"]

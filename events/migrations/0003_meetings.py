@@ -3,6 +3,13 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from forum.organisers import grant_app_permissions
+
+
+def grant(apps, schema_editor):
+    # Organisers switch meetings on and define slots and places in the admin (issue 14).
+    grant_app_permissions(apps, ["events"])
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -353,4 +360,5 @@ class Migration(migrations.Migration):
                 fields=("slot", "participant"), name="events_meeting_person_once_per_slot"
             ),
         ),
+        migrations.RunPython(grant, migrations.RunPython.noop),
     ]
