@@ -127,7 +127,9 @@ def _send(change: str, request: MeetingRequest, participant, *, dedup_key: str =
     registration = participant.registration
     return notify(
         kind=_kind(change),
+        # The account deleted since (the registration stays): to the registered address.
         recipient=registration.user,
+        email="" if registration.user_id else registration.email,
         language=registration.language,
         dedup_key=dedup_key,
         context={

@@ -321,3 +321,13 @@ def test_the_accepted_mail_has_time_place_and_calendar_in_each_language(
     (_name, content, mimetype) = confirmed.attachments[0]
     content = content.encode() if isinstance(content, str) else content
     assert mimetype.startswith("text/calendar") and b"Tisch 01" in content
+
+
+def test_a_deleted_account_is_told_at_the_registered_address():
+    event = meeting_event()
+    a, b, request = accepted_pair(event)
+    address = b.email
+    b.delete()
+    services.meeting_cancel(request=request, actor=a)
+    told = Notification.objects.get(kind="events.meeting_cancelled")
+    assert (told.recipient, told.email) == (None, address)
