@@ -8,11 +8,13 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from events.notifications import register_notifications
+        from events.notifications_meetings import register_notifications as meeting_mails
         from events.privacy import register_privacy
         from events.sections import register_sections
         from events.signals import connect as connect_signals
 
         register_privacy()
         register_notifications()
+        meeting_mails()  # after the events category it uses
         register_sections()  # next events, stands and talks on lower apps' pages
         connect_signals()  # debounced programme PDF rebuilds (events/signals.py)

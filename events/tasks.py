@@ -40,3 +40,11 @@ def build_badges(event_id: int) -> str | None:
     if event is None:
         return None
     return pdf.badges_pdf_build(event).badges_pdf.name
+
+
+@shared_task(name="events.meeting_requests_expire")
+def meeting_requests_expire() -> list[int]:
+    """Reminds and expires unanswered meeting requests (issue 14; beat, hourly)."""
+    from .services.meetings import meeting_requests_expire as expire
+
+    return list(expire())

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import views, views_agenda, views_checkin, views_files, views_programme
+from . import (
+    views,
+    views_agenda,
+    views_checkin,
+    views_files,
+    views_meetings,
+    views_programme,
+)
 
 app_name = "events"
 urlpatterns = [
@@ -46,4 +53,21 @@ urlpatterns = [
     path("<slug:slug>/programme.pdf", views_files.programme_pdf, name="programme_pdf"),
     path("<slug:slug>/calendar.ics", views_files.calendar, name="calendar"),
     path("<slug:slug>/badges.pdf", views_files.badges_pdf, name="badges_pdf"),
+    path("<slug:slug>/meetings/", views_meetings.meetings, name="meetings"),
+    path(
+        "<slug:slug>/meetings/request/<int:pk>/",
+        views_meetings.meeting_request,
+        name="meeting_request",
+    ),
+    path(
+        "<slug:slug>/meetings/<int:pk>/answer/",
+        views_meetings.meeting_answer,
+        name="meeting_answer",
+    ),
+    path(
+        "<slug:slug>/meetings/<int:pk>/cancel/",
+        views_meetings.meeting_cancel,
+        name="meeting_cancel",
+    ),
+    path("<slug:slug>/meetings/<int:pk>/move/", views_meetings.meeting_move, name="meeting_move"),
 ]

@@ -261,6 +261,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_BEAT_SCHEDULE = {
+    # Reminds once and expires unanswered B2B meeting requests (issue 14).
+    "events-meeting-requests-expire": {
+        "task": "events.meeting_requests_expire",
+        "schedule": crontab(minute=5),
+    },
     # Anything still pending NOTIFICATIONS_STALE_AFTER seconds after it was due (broker down
     # at commit time, a worker killed mid-batch) is queued again.
     "notifications-dispatch-due": {

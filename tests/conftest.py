@@ -47,6 +47,9 @@ DATA_MIGRATIONS = [
     ("events.migrations.0002_organisers_permissions", "grant"),
     ("research_needs.migrations.0002_organisers_permissions", "grant"),
     ("forum.cockpit.migrations.0001_organisers_read_audit_log", "grant"),
+    ("members.migrations.0006_competence_profile", "grant"),
+    ("research_needs.migrations.0006_introductions", "grant"),
+    ("events.migrations.0004_meetings", "grant"),
 ]
 
 

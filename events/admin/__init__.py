@@ -3,3 +3,6 @@ registrations. Every save, delete and action goes through events.services (``Ser
 in base.py), so seats, waiting lists and emails stay right in the admin too."""
 
 from . import event, programme, registrations, stands  # noqa: F401 (registers the admins)
+
+# isort: off
+from . import meetings  # noqa: F401 (issue 14: meeting settings, slots, places)

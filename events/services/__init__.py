@@ -19,6 +19,20 @@ from ..selectors import seats_left
 from .agenda import agenda_star_set, agenda_stars_erase
 from .checkin import registration_check_in_undo, registration_walk_in
 from .feeds import calendar_feed_delete, calendar_feed_for, calendar_feed_renew
+from .meetings import (  # noqa: F401 (issue 14: B2B meetings)
+    meeting_answer,
+    meeting_cancel,
+    meeting_opt_in,
+    meeting_place_delete,
+    meeting_place_save,
+    meeting_request_send,
+    meeting_requests_expire,
+    meeting_reschedule,
+    meeting_settings_save,
+    meeting_slot_delete,
+    meeting_slot_save,
+    meeting_slots_generate,
+)
 from .programme import (
     event_cancel,
     event_capacity_changed,

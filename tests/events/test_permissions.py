@@ -1,6 +1,8 @@
 """Who may open which events/ URL (PRODUCT.md 4): hidden things answer 404, visitors who
 must log in go to the login page. Every URL pattern of events/ is in the matrix."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -132,8 +134,83 @@ MATRIX = [
         [404] * 5,
         lambda: {"starred": "1", "token": "not-a-token"},
     ),
+    # B2B meetings (issue 14): confirmed participants; others read why they cannot take part.
+    ("meetings", "get", lambda w: [_meetings(w)["event"].slug], [LOGIN, 200, 200, 200, 200]),
+    ("meetings", "get", lambda w: [w["draft"].slug], [LOGIN, 404, 404, 404, 404]),
+    ("meetings", "get", lambda w: [w["open"].slug], [LOGIN, 404, 404, 404, 404]),  # off
+    (
+        "meeting_request",
+        "post",
+        lambda w: [w["event"].slug, _meetings(w)["other"].pk],
+        [LOGIN, 404, 302, 404, 404],
+        lambda: {"message": "Hallo"},
+    ),
+    (
+        "meeting_answer",
+        "post",
+        lambda w: [w["event"].slug, _meetings(w)["received"].pk],
+        [LOGIN, 404, 302, 404, 404],
+        lambda: {"answer": "accept"},
+    ),
+    (
+        "meeting_cancel",
+        "post",
+        lambda w: [w["event"].slug, _meetings(w)["meeting"].pk],
+        [LOGIN, 404, 302, 404, 404],
+    ),
+    (
+        "meeting_move",
+        "post",
+        lambda w: [w["event"].slug, _meetings(w)["meeting"].pk],
+        [LOGIN, 404, 302, 404, 404],
+    ),
 ]
 WORLD_GUEST_TOKEN = "guest-token-of-the-permission-world"
+
+
+def _meetings(w):
+    """Meetings on for ``w["event"]``: the member and two others opted in; a request to the
+    member waits, the member has a meeting with the third."""
+    if "meetings" in w:
+        return w["meetings"]
+    from events.models_meetings import MeetingPlace, MeetingSettings, MeetingSlot
+    from events.services import meetings as services
+    from tests.factories import UserFactory
+
+    event = w["event"]
+    MeetingSettings.objects.create(event=event, enabled=True)
+    for index in range(3):
+        start = event.starts_at + timedelta(minutes=20 * index)
+        MeetingSlot.objects.create(
+            event=event, starts_at=start, ends_at=start + timedelta(minutes=20)
+        )
+    MeetingPlace.objects.create(event=event, name="Tisch 1")
+    slots = list(event.meeting_slots.all())
+    member = w["users"]["member"]
+    people = {}
+    for key in ("other", "third"):
+        user = UserFactory()
+        RegistrationFactory(event=event, user=user, email=user.email)
+        people[key] = user
+    participants = {}
+    for key, user in [("member", member), *people.items()]:
+        participants[key] = services.meeting_opt_in(
+            event=event, actor=user, offer="", looking_for="", slots=slots
+        )
+    received = services.meeting_request_send(
+        event=event, actor=people["other"], recipient=participants["member"], message=""
+    )
+    meeting = services.meeting_request_send(
+        event=event, actor=member, recipient=participants["third"], message=""
+    )
+    meeting = services.meeting_answer(request=meeting, actor=people["third"], accept=True)
+    w["meetings"] = {
+        "event": event,
+        "other": participants["other"],
+        "received": received,
+        "meeting": meeting,
+    }
+    return w["meetings"]
 
 
 @pytest.fixture
