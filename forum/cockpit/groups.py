@@ -29,6 +29,11 @@ GROUPS = [
             "events.ProgrammeItem",
             "events.Speaker",
             "events.Room",
+            "events.MeetingSettings",
+            "events.MeetingSlot",
+            "events.MeetingPlace",
+            "events.MeetingParticipant",
+            "events.MeetingRequest",
         ],
     ),
     (
