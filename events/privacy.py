@@ -11,6 +11,7 @@ from forum.privacy import registry
 
 from . import selectors, services
 from .models import AgendaStar, CalendarFeed, SessionSignup, Speaker, Stand
+from .models_meetings import MeetingParticipant, MeetingRequest
 
 SECTION = "events"
 
@@ -75,6 +76,44 @@ def export_events(user) -> dict:
                 Q(user=user) | Q(registration__in=registrations)
             ).select_related("item", "item__event")
         ],
+        "meetings": _meetings_export(registrations),
+    }
+
+
+def _meetings_export(registrations) -> dict:
+    """What the person wrote for B2B meetings and the requests they sent and received
+    (the other side by name, as the person saw it on the meetings page)."""
+    participants = MeetingParticipant.objects.filter(registration__in=registrations)
+    requests = (
+        MeetingRequest.objects.filter(requester__in=participants)
+        | MeetingRequest.objects.filter(recipient__in=participants)
+    ).select_related("event", "requester__registration", "recipient__registration", "slot", "place")
+    mine = {participant.pk for participant in participants}
+    return {
+        "participations": [
+            {
+                "event": participant.event.title,
+                "we_offer": participant.offer,
+                "we_look_for": participant.looking_for,
+                "opted_in_at": participant.created_at,
+            }
+            for participant in participants.select_related("event").order_by("pk")
+        ],
+        "requests": [
+            {
+                "event": request.event.title,
+                "sent": request.requester_id in mine,
+                "with": (
+                    request.recipient if request.requester_id in mine else request.requester
+                ).registration.name,
+                "message": request.message,
+                "status": request.status,
+                "created_at": request.created_at,
+                "starts_at": request.slot.starts_at if request.slot else None,
+                "place": request.place.name if request.place else None,
+            }
+            for request in requests.order_by("created_at", "pk")
+        ],
     }
 
 
@@ -82,6 +121,7 @@ def erase_events(user) -> None:
     """Future registrations are cancelled, past ones lose everything personal
     (``services.registrations_erase``); the personal agenda's stars are deleted."""
     services.agenda_stars_erase(user=user)
+    services.meetings_erase(user=user)
     services.registrations_erase(user=user)
 
 
@@ -94,6 +134,6 @@ def register_privacy() -> None:
         description=_(
             "Your event registrations with days, workshop sessions, dietary and "
             "accessibility needs and attendee-list consent, the information stands you "
-            "applied for, your entries as a speaker and the programme items you starred."
+            "applied for, your entries as a speaker, the programme items you starred and your B2B meeting texts and requests."
         ),
     )

@@ -32,6 +32,7 @@ from .meetings import (  # noqa: F401 (issue 14: B2B meetings)
     meeting_slot_delete,
     meeting_slot_save,
     meeting_slots_generate,
+    meetings_erase,
 )
 from .programme import (
     event_cancel,

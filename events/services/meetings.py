@@ -350,3 +350,13 @@ def meeting_requests_expire(*, now=None) -> tuple[int, int]:
                 mails.meeting_reminder(request)
                 reminded += 1
     return reminded, expired
+
+
+def meetings_erase(*, user) -> None:
+    """Deleting an account: what the person wrote for meetings goes (their "we offer / we
+    look for" texts and the messages of the requests they sent); the requests and meetings
+    stay as records of the other side, as the anonymised registrations do."""
+    with transaction.atomic():
+        participants = MeetingParticipant.objects.filter(registration__user=user)
+        MeetingRequest.objects.filter(requester__in=participants).update(message="")
+        participants.update(offer="", looking_for="")

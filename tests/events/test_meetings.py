@@ -331,3 +331,29 @@ def test_a_deleted_account_is_told_at_the_registered_address():
     services.meeting_cancel(request=request, actor=a)
     told = Notification.objects.get(kind="events.meeting_cancelled")
     assert (told.recipient, told.email) == (None, address)
+
+
+# --- Privacy --------------------------------------------------------------------------------
+
+
+def test_export_holds_the_meeting_texts_and_erase_blanks_what_the_person_wrote():
+    from forum.privacy import registry
+
+    event = meeting_event(slots=2, places=1)
+    a, b, request = accepted_pair(event)
+
+    exported = registry.export_user_data(a)["events"]["meetings"]
+    assert exported["participations"][0]["we_offer"] == "Laugung"
+    sent = exported["requests"][0]
+    assert sent["sent"] is True and sent["message"] == "Hallo"
+    assert sent["with"] == b.get_full_name() and sent["place"] == "Tisch 01"
+    assert registry.export_user_data(b)["events"]["meetings"]["requests"][0]["sent"] is False
+
+    registry.erase_user(a)
+
+    request.refresh_from_db()
+    assert request.message == ""
+    mine = MeetingParticipant.objects.get(pk=request.requester_id)
+    assert (mine.offer, mine.looking_for) == ("", "")
+    theirs = MeetingParticipant.objects.get(pk=request.recipient_id)
+    assert theirs.offer == "Laugung"  # the other side's texts stay
