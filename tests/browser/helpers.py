@@ -143,6 +143,9 @@ def axe_violations(page) -> list[dict]:
     protocol is not subject to the page's CSP, and needs no ``bypass_csp`` context that
     would hide CSP mistakes of the site itself.
     """
+    # Colours are measured as they settle: with reduced motion Bootstrap drops its
+    # transitions, so a button still fading after a click is not measured halfway.
+    page.emulate_media(reduced_motion="reduce")
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate("source => { (0, eval)(source); }", _axe_source())
     return page.evaluate(

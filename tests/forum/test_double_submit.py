@@ -58,15 +58,16 @@ def _statuses(results) -> list:
 
 def _meet_once(barrier):
     """A wrapper that makes each thread wait for the others the first time it passes, so
-    every request has read before any writes (or the barrier breaks after a moment when a
-    lock keeps the others waiting in the database)."""
+    every request has read before any writes (or the barrier breaks after a while when a
+    lock keeps the others waiting in the database; long enough for a loaded machine, where
+    a late thread would otherwise read after the first one wrote)."""
     passed = threading.local()
 
     def meet():
         if not getattr(passed, "done", False):
             passed.done = True
             with contextlib.suppress(threading.BrokenBarrierError):
-                barrier.wait(timeout=2)
+                barrier.wait(timeout=10)
 
     return meet
 
