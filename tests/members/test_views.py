@@ -417,6 +417,8 @@ def test_home_member_sees_dashboard(client, member):
     assert response.status_code == 200
     assert member.email in response.text
     assert reverse("account_change_password") in response.text
+    # The organisation's introductions (issue 13) are one click from home.
+    assert f'href="{reverse("research_needs:introductions")}"' in response.text
     check_page(response.content)
 
 
