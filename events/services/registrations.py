@@ -433,8 +433,24 @@ def registrations_erase(*, user) -> None:
 
 
 def registration_delete(*, registration: Registration, actor) -> None:
-    """Deletes a registration for good (e.g. a test entry); its seat is not passed on."""
+    """Deletes a registration for good (e.g. a test entry). A seat it held goes to the first
+    person on the waiting list, as when it is cancelled; so do its session seats."""
     if not permissions.can_manage_events(actor):
         raise PermissionDenied
+    now = timezone.now()
     with transaction.atomic():
+        event = seats.locked_event(registration.event_id)
+        registration = locking.lock_one_or_none(Registration, registration.pk)
+        if registration is None:
+            return
+        held_seat = registration.status == Status.CONFIRMED
+        freed_items = list(
+            registration.session_signups.filter(status=SessionSignup.Status.CONFIRMED).values_list(
+                "item_id", flat=True
+            )
+        )
         registration.delete()
+        if held_seat and not event.is_cancelled:
+            for item_id in freed_items:
+                seats.promote_session(item_id)
+            seats.promote(event, now)

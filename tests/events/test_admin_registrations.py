@@ -161,3 +161,46 @@ def test_move_waiting_person_up_action(client, organiser_user, event):
 
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.CONFIRMED
+
+
+def test_deleting_a_confirmed_registration_passes_its_seats_on(
+    client, organiser_user, event, notified
+):
+    workshop = ProgrammeItemFactory(event=event, capacity=1)
+    client.force_login(organiser_user)
+    _add(client, event, name="Eins", email="eins@example.org", sessions=[workshop.pk])
+    _add(client, event, name="Zwei", email="zwei@example.org", sessions=[workshop.pk])
+    _add(client, event, name="Drei", email="drei@example.org", sessions=[workshop.pk])
+    first = Registration.objects.get(email="eins@example.org")
+    waiting = Registration.objects.get(email="drei@example.org")
+    assert waiting.status == Registration.Status.WAITLISTED  # the event holds two
+
+    response = client.post(
+        reverse("admin:events_registration_delete", args=[first.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not Registration.objects.filter(pk=first.pk).exists()
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.CONFIRMED
+    assert ("registration_promoted", waiting) in notified
+    # The workshop seat went to the next confirmed person on its list.
+    assert (
+        SessionSignup.objects.get(item=workshop, registration__email="zwei@example.org").status
+        == SessionSignup.Status.CONFIRMED
+    )
+
+
+def test_deleting_a_waiting_registration_promotes_nobody(client, organiser_user, event):
+    RegistrationFactory.create_batch(2, event=event, status=Registration.Status.CONFIRMED)
+    client.force_login(organiser_user)
+    _add(client, event, name="Warte", email="warte@example.org")
+    _add(client, event, name="Auch", email="auch@example.org")
+    waiting = Registration.objects.get(email="warte@example.org")
+
+    client.post(reverse("admin:events_registration_delete", args=[waiting.pk]), {"post": "yes"})
+
+    assert not Registration.objects.filter(pk=waiting.pk).exists()
+    assert Registration.objects.get(email="auch@example.org").status == (
+        Registration.Status.WAITLISTED
+    )
