@@ -41,8 +41,9 @@ REASONS = {
 class MeetingSettings(models.Model):
     class Mode(models.TextChoices):
         IMMEDIATE = "immediate", _("Immediately: an accepted request gets the earliest free slot")
-        ORGANISER = "organiser", _(
-            "By the organisers: all accepted requests are placed at once after the deadline"
+        ORGANISER = (
+            "organiser",
+            _("By the organisers: all accepted requests are placed at once after the deadline"),
         )
 
     event = models.OneToOneField(
