@@ -51,6 +51,13 @@ class MeetingSettingsForm(forms.ModelForm):
             "requests_deadline",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mode"].required = False  # left out: as it is (immediate when new)
+
+    def clean_mode(self):
+        return self.cleaned_data.get("mode") or self.instance.mode or MeetingSettings.Mode.IMMEDIATE
+
     def clean(self):
         data = super().clean()
         window = [data.get("window_day"), data.get("window_start"), data.get("window_end")]
