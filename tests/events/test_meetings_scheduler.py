@@ -24,8 +24,7 @@ def random_instance(seed, *, people=20, slots=6, places=3, requests=40, days=1):
     per_day = -(-slots // days)
     slot_list = [Slot(id=10 + i, day=i // per_day) for i in range(slots)]
     available = {
-        p: [s.id for s in slot_list if rng.random() < rng.uniform(0.2, 0.9)]
-        for p in range(people)
+        p: [s.id for s in slot_list if rng.random() < rng.uniform(0.2, 0.9)] for p in range(people)
     }
     pairs = set()
     while len(pairs) < requests:
@@ -98,9 +97,12 @@ def test_fixed_meetings_stay_and_block_their_people_and_place():
     result = schedule(
         slots=slots, places=[7, 8], available=available, requests=requests, fixed=fixed
     )
-    assert check(
-        result, slots=slots, places=[7, 8], available=available, requests=requests, fixed=fixed
-    ) == []
+    assert (
+        check(
+            result, slots=slots, places=[7, 8], available=available, requests=requests, fixed=fixed
+        )
+        == []
+    )
     # a and b are taken in slot 1: only one of their meetings with c fits, in slot 2.
     assert len(result.placed) == 1
     assert next(iter(result.placed.values()))[0] == 2
@@ -122,9 +124,7 @@ def test_places_per_slot():
     requests = [Request(1, "a", "b"), Request(2, "c", "d")]
     places = {1: [5], 2: []}  # slot 2 has no place
     result = schedule(slots=slots, places=places, available=available, requests=requests)
-    assert check(
-        result, slots=slots, places=places, available=available, requests=requests
-    ) == []
+    assert check(result, slots=slots, places=places, available=available, requests=requests) == []
     assert len(result.placed) == 1 and next(iter(result.placed.values())) == (1, 5)
 
 
