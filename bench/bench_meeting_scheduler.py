@@ -117,9 +117,7 @@ def simple_bound(problem) -> int:
     """An upper bound without a solver: the places, and each person's usable slots."""
     available = {p: set(ids) for p, ids in problem["available"].items()}
     usable = [
-        r
-        for r in problem["requests"]
-        if available.get(r.a, set()) & available.get(r.b, set())
+        r for r in problem["requests"] if available.get(r.a, set()) & available.get(r.b, set())
     ]
     degree: dict = {}
     for r in usable:
@@ -208,10 +206,84 @@ def _large():
     return problem
 
 
+def schedule_on_db(problem) -> tuple[float, int]:
+    """The same instance as an event on the benchmark database (people as confirmed
+    registrations opted in to meetings, accepted requests without a slot), scheduled
+    through ``meeting_schedule_run``; returns its seconds and the meetings placed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bench.bench_event_documents import make_forum
+    from bench.harness import Broken
+    from bench.sessions import organiser
+    from events.models import BERLIN, Registration
+    from events.models_meetings import (
+        MeetingBooking,
+        MeetingParticipant,
+        MeetingPlace,
+        MeetingRequest,
+        MeetingSettings,
+        MeetingSlot,
+    )
+    from events.services.meetings_batch import meeting_schedule_run
+
+    people = len(problem["available"])
+    event = make_forum(attendees=people, stands=0, items=0, speakers=0, seed=5)
+    MeetingSettings.objects.create(
+        event=event,
+        enabled=True,
+        mode=MeetingSettings.Mode.ORGANISER,
+        requests_deadline=timezone.now(),
+    )
+    start = timezone.localtime(event.starts_at, BERLIN).replace(hour=10, minute=0)
+    slot_rows = {
+        slot.id: MeetingSlot.objects.create(
+            event=event,
+            starts_at=start + timedelta(minutes=20 * i),
+            ends_at=start + timedelta(minutes=20 * (i + 1)),
+        )
+        for i, slot in enumerate(problem["slots"])
+    }
+    MeetingPlace.objects.bulk_create(
+        MeetingPlace(event=event, name=f"Tisch {n:02d}") for n in problem["places"]
+    )
+    registrations = list(Registration.objects.filter(event=event).order_by("pk"))
+    participants = MeetingParticipant.objects.bulk_create(
+        MeetingParticipant(event=event, registration=registration) for registration in registrations
+    )
+    through = MeetingParticipant.available_slots.through
+    through.objects.bulk_create(
+        through(meetingparticipant_id=participants[p].pk, meetingslot_id=slot_rows[s].pk)
+        for p, slots in problem["available"].items()
+        for s in slots
+    )
+    now = timezone.now()
+    MeetingRequest.objects.bulk_create(
+        MeetingRequest(
+            event=event,
+            requester=participants[r.a],
+            recipient=participants[r.b],
+            status=MeetingRequest.Status.ACCEPTED,
+            expires_at=now,
+            answered_at=now,
+            unscheduled_reason="awaiting-schedule",
+        )
+        for r in problem["requests"]
+    )
+    started = time.perf_counter()
+    run = meeting_schedule_run(event=event, actor=organiser("bench-organiser-meetings@example.org"))
+    seconds = time.perf_counter() - started
+    if MeetingBooking.objects.filter(request__event=event).count() != 2 * run.placed:
+        raise Broken("bookings and placed meetings disagree")
+    return seconds, run.placed
+
+
 def _service(problem) -> None:
-    from bench.bench_meeting_scheduler_db import schedule_on_db
+    from bench.db import setup_django
     from bench.harness import below, figure
 
+    setup_django()
     seconds, placed = schedule_on_db(problem)
     figure(
         f"service on the DB ({len(problem['requests']):,} requests, {placed} placed)",
@@ -222,6 +294,17 @@ def _service(problem) -> None:
 
 
 def run() -> None:
+    from bench.harness import Broken
+
+    try:
+        import scipy
+    except ImportError:
+        scipy = None
+    if scipy is None:
+        problem = instance(people=300, slots=12, places=40, requests=1_000, seed=42)
+        _heuristic(problem)
+        _service(problem)
+        raise Broken("scipy is missing (requirements/test.lock): no optimum to compare with")
     _small()
     problem = _large()
     _service(problem)
