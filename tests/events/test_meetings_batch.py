@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events.models_meetings import MeetingBooking, MeetingRequest, MeetingSettings
 from events.services import meetings as services
@@ -20,6 +20,13 @@ from tests.events.test_meetings import attendee, meeting_event, opted_in
 from tests.factories import UserFactory, organiser
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages, URLs and pages in English (the default is German)."""
+    with translation.override("en"):
+        yield
 
 
 def organiser_event(*, slots=3, places=1, deadline_in=timedelta(days=1)):
