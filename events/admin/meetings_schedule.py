@@ -137,22 +137,18 @@ def schedule_view(model_admin, request, pk):
                 run = services.meeting_schedule_run(
                     event=event, actor=request.user, **form.cleaned_data
                 )
-                messages.success(
-                    request,
-                    ngettext(
-                        "The scheduler placed %(placed)d meeting",
-                        "The scheduler placed %(placed)d meetings",
-                        run.placed,
-                    )
-                    % {"placed": run.placed}
-                    + "; "
-                    + ngettext(
+                text = ngettext(
+                    "The scheduler placed %(placed)d meeting.",
+                    "The scheduler placed %(placed)d meetings.",
+                    run.placed,
+                ) % {"placed": run.placed}
+                if run.unplaced:
+                    text += " " + ngettext(
                         "%(unplaced)d did not fit (see the reasons below).",
                         "%(unplaced)d did not fit (see the reasons below).",
                         run.unplaced,
-                    )
-                    % {"unplaced": run.unplaced},
-                )
+                    ) % {"unplaced": run.unplaced}
+                messages.success(request, text)
                 return redirect(f"admin:{URL_NAME}", pk=event.pk)
             if action == "publish":
                 sent = services.meeting_schedule_publish(event=event, actor=request.user)

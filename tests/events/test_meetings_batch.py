@@ -202,14 +202,16 @@ def test_participants_see_times_only_after_publication(client):
     event = organiser_event(slots=2, places=2)
     users, (_pa, pb) = people(event, 2)
     agree(event, users[0], pb)
-    close_requests(event)
-    boss = organiser()
-    batch.meeting_schedule_run(event=event, actor=boss)
     client.force_login(users[0])
     url = reverse("events:meetings", kwargs={"slug": event.slug})
     page = client.get(url).content.decode()
-    assert "will be scheduled after" in page and "meeting-when" not in page
-    assert "Requests are closed" in page
+    assert "Accepted; will be scheduled after" in page and "Send and answer meeting" in page
+    close_requests(event)
+    boss = organiser()
+    batch.meeting_schedule_run(event=event, actor=boss)
+    page = client.get(url).content.decode()
+    assert "the organisers will schedule it" in page and "meeting-when" not in page
+    assert "Requests are closed" in page and "Accept</button>" not in page
     batch.meeting_schedule_publish(event=event, actor=boss)
     page = client.get(url).content.decode()
     assert "meeting-when" in page and "Tisch 01" in page
@@ -234,7 +236,7 @@ def test_the_schedule_page_runs_moves_and_publishes(client):
     response = client.post(schedule_url(event), {"action": "run"})
     assert response.status_code == 302
     page = client.get(schedule_url(event)).content.decode()
-    assert "The scheduler placed 2 meetings" in page and "Ada \u2013 Bernd" in page
+    assert "The scheduler placed 2 meetings." in page and "Ada \u2013 Bernd" in page
     ab.refresh_from_db()
     ac.refresh_from_db()
     # Move Ada and Carla into Ada's other meeting's slot: refused with the reason, 400.
