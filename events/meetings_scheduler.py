@@ -205,6 +205,7 @@ class _Problem:
         for r in self.order:
             for person in self.ends[r]:
                 self.of_person[person].append(r)
+        self.by_degree = sorted(self.of_person, key=lambda person: len(self.of_person[person]))
 
 
 def _greedy(problem: _Problem, rng: random.Random, state=None, requests=None) -> _State:
@@ -351,18 +352,13 @@ def _augment(state: _State) -> bool:
     are not contracted (no blossoms): a heuristic, not a maximum matching. True when a
     path was found."""
     problem = state.p
-    of_person = problem.of_person
     found = False
     for s in range(len(problem.cap)):
         while len(state.members[s]) < problem.cap[s]:
             dead: set = set()
             path = None
-            starts = sorted(
-                (person for person in of_person if s not in state.busy[person]),
-                key=lambda person: len(of_person[person]),
-            )
-            for start in starts:
-                if start in dead:
+            for start in problem.by_degree:
+                if start in dead or s in state.busy[start]:
                     continue
                 path = _alternate(state, s, start, {start}, dead, 0)
                 if path is not None:

@@ -286,3 +286,45 @@ def test_the_schedule_page_costs_the_same_queries_for_1_and_30_meetings(client):
         return len(captured)
 
     assert queries(1) == queries(30)
+
+
+def test_switching_to_organiser_mode_keeps_booked_meetings(django_capture_on_commit_callbacks):
+    event = meeting_event(slots=2, places=1)
+    users, (_pa, pb, pc) = people(event, 3)
+    booked = agree(event, users[0], pb)  # immediate: booked at once
+    assert booked.slot is not None
+    MeetingSettings.objects.filter(event=event).update(mode=MeetingSettings.Mode.ORGANISER)
+    waiting = agree(event, users[1], pc)
+    waiting.refresh_from_db()
+    assert waiting.slot is None and waiting.unscheduled_reason == "awaiting-schedule"
+    # A cancellation does not hand the slot to a waiting meeting one by one any more.
+    services.meeting_cancel(request=booked, actor=users[0])
+    waiting.refresh_from_db()
+    assert waiting.slot is None
+    with pytest.raises(ValidationError, match="organisers schedule"):
+        services.meeting_reschedule(request=waiting, actor=users[1])
+    run = batch.meeting_schedule_run(event=event, actor=organiser())
+    assert run.placed == 1
+
+
+def test_only_organisers_publish_and_german_readers_get_german(
+    django_capture_on_commit_callbacks,
+):
+    event = organiser_event(slots=1, places=1)
+    a = attendee(event, language="de", name="Anke Berg")
+    b = attendee(event, language="de", name="Bodo Harz")
+    opted_in(event, a)
+    pb = opted_in(event, b)
+    agree(event, a, pb)
+    close_requests(event)
+    boss = organiser()
+    batch.meeting_schedule_run(event=event, actor=boss)
+    with pytest.raises(PermissionDenied):
+        batch.meeting_schedule_publish(event=event, actor=a)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        batch.meeting_schedule_publish(event=event, actor=boss)
+    anke = next(m for m in mail.outbox if m.to == [a.email])
+    assert anke.subject == f"Ihre Treffen bei {event.title}"
+    assert "Bodo Harz" in anke.body and "Tisch 01" in anke.body
+    assert "Die angehängte Kalenderdatei enthält alle." in anke.body
