@@ -22,7 +22,7 @@ from __future__ import annotations
 import random
 import time
 
-SEEDS = 5
+SEEDS = 10
 
 
 def instance(

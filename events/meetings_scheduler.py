@@ -10,16 +10,17 @@ day (few per day, not back to back).
 
 The heuristic, deterministic for a given seed:
 
-1. Greedy: requests with the fewest usable slots first (ties by the seed); each takes the
-   free slot that costs least: the pressure it puts on the two people's other requests
-   (how many of them could still use that slot), the slot's remaining capacity against
-   its demand, and the spreading terms (meetings that day, a meeting right before or after).
+1. Greedy, least conflict first: repeatedly books the (request, slot) option that rules out
+   the fewest others (the request's other slots, the two people's other requests in that
+   slot, the slot's last place), spreading (meetings that day, one right before or after)
+   as the tie-break.
 2. Repair by ejection chains: an unplaced request tries each usable slot; whatever blocks it
    there (a meeting of either person, or a full slot) is moved to another slot where it fits,
-   itself pushing one more meeting along when needed (``depth`` levels, an alternating path
-   as in bipartite matching). Every move is undone when the chain fails.
+   itself pushing one more meeting along when needed (``depth`` levels); and alternating
+   paths inside one slot, as in matching. Every trial move is undone when it fails.
 3. A few restarts with other tie-breaks; the run with most meetings (then the best spread)
-   wins.
+   goes on to ruin and recreate: around an unplaced request, take out the meetings two
+   steps away and place them again with 1 and 2; kept when no worse.
 4. Spreading: placed meetings move to a free slot with a better spread, never losing one.
 
 Exactness is measured, not claimed: bench/bench_meeting_scheduler.py compares with the
@@ -406,10 +407,12 @@ def _alternate(state: _State, s: int, person, seen: set, dead: set, depth: int):
 
 
 def _improve(state: _State, rng: random.Random, iterations: int, bound: int) -> None:
-    """Ruin and recreate: take an unplaced request, free its people's usable slots (and a
-    place where the slot is full), re-place everything taken out plus the unplaced requests
-    of the people concerned, least-conflict first, then repair. Kept when no worse (equal
-    answers let the search move on), undone otherwise."""
+    """Ruin and recreate: take an unplaced request, take out every meeting of its two
+    people and of their partners (two steps around it), re-place those and every unplaced
+    request of the people concerned (least-conflict first, alternating paths, repair).
+    Kept when no worse (equal answers let the search move on), undone otherwise. Of the
+    neighbourhoods tried (the request's slots only, two whole slots, two steps) the last
+    came closest to the optimum on the benchmark's instances."""
     problem = state.p
     state.log = []
     for _step in range(iterations):
@@ -423,25 +426,12 @@ def _improve(state: _State, rng: random.Random, iterations: int, bound: int) -> 
         before = len(state.at)
         mark = len(state.log)
         removed = set()
-        kind = _step % 3
-        if kind == 1:
-            for s in rng.sample(range(len(problem.cap)), min(2, len(problem.cap))):
-                removed.update(state.members[s])
-        elif kind == 2:
-            for person in (a, b):
-                for other in state.busy[person].values():
-                    if other >= 0:
-                        removed.add(other)
-                        for q in problem.ends[other]:
-                            removed.update(m for m in state.busy[q].values() if m >= 0)
-        else:
-            for s in problem.cand[r]:
-                for person in (a, b):
-                    other = state.busy[person].get(s)
-                    if other is not None and other >= 0:
-                        removed.add(other)
-                if len(state.members[s]) >= problem.cap[s] and state.members[s]:
-                    removed.add(rng.choice(sorted(state.members[s])))
+        for person in (a, b):
+            for other in state.busy[person].values():
+                if other >= 0:
+                    removed.add(other)
+                    for q in problem.ends[other]:
+                        removed.update(m for m in state.busy[q].values() if m >= 0)
         people = {a, b}
         for other in removed:
             people.update(problem.ends[other])
