@@ -129,7 +129,10 @@ def meeting_schedule_run(*, event: Event, actor, from_scratch: bool = False) -> 
         MeetingBooking.objects.bulk_create(bookings, batch_size=1000)
         if settings.schedule_published_at is not None:
             for request in changed:
-                mails.meeting_moved(_with_sides(request))
+                # Placed for the first time: "confirmed"; placed elsewhere: "moved".
+                had_slot = before[request.pk][0] is not None
+                news = mails.meeting_moved if had_slot else mails.meeting_accepted
+                news(_with_sides(request))
     return ScheduleRun(
         placed=len(result.placed),
         unplaced=len(todo) - len(result.placed),

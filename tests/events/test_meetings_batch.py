@@ -328,3 +328,21 @@ def test_only_organisers_publish_and_german_readers_get_german(
     assert anke.subject == f"Ihre Treffen bei {event.title}"
     assert "Bodo Harz" in anke.body and "Tisch 01" in anke.body
     assert "Die angehängte Kalenderdatei enthält alle." in anke.body
+
+
+def test_a_run_after_publication_confirms_newly_placed_meetings(
+    django_capture_on_commit_callbacks,
+):
+    event = organiser_event(slots=2, places=1, deadline_in=timedelta(minutes=-1))
+    users, (_pa, pb, _pc) = people(event, 3, names=["Ada Lovelace", "Bernd Berg", "Carla Cruz"])
+    MeetingSettings.objects.filter(event=event).update(requests_deadline=None)
+    boss = organiser()
+    batch.meeting_schedule_publish(event=event, actor=boss)
+    late = agree(event, users[0], pb)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        batch.meeting_schedule_run(event=event, actor=boss)
+    late.refresh_from_db()
+    assert late.slot is not None
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert subjects == ["Meeting with Ada Lovelace confirmed", "Meeting with Bernd Berg confirmed"]
