@@ -27,10 +27,25 @@ REASONS = {
         "Every slot you share is taken already (by your other meetings or because every "
         "place is booked). The meeting is placed as soon as a slot frees up."
     ),
+    "awaiting-schedule": _(
+        "The organisers place all meetings at once after the request deadline; you will "
+        "get the time and place when they publish the schedule."
+    ),
+    "no-room-left": _(
+        "The scheduler could not fit this meeting: in every slot you share, one of you "
+        "or every place is taken by other meetings. The organisers may still place it by hand."
+    ),
 }
 
 
 class MeetingSettings(models.Model):
+    class Mode(models.TextChoices):
+        IMMEDIATE = "immediate", _("Immediately: an accepted request gets the earliest free slot")
+        ORGANISER = (
+            "organiser",
+            _("By the organisers: all accepted requests are placed at once after the deadline"),
+        )
+
     event = models.OneToOneField(
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="meeting_settings"
     )
@@ -41,6 +56,19 @@ class MeetingSettings(models.Model):
         default=72,
         help_text=_("An unanswered request expires after this time; one reminder goes before."),
     )
+    mode = models.CharField(
+        _("scheduling"), max_length=12, choices=Mode.choices, default=Mode.IMMEDIATE
+    )
+    requests_deadline = models.DateTimeField(
+        _("requests and answers until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Scheduling by the organisers: after this time no requests are sent or answered; "
+            "then run the scheduler, review and publish."
+        ),
+    )
+    schedule_published_at = models.DateTimeField(_("schedule published"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("meeting settings")
@@ -48,6 +76,16 @@ class MeetingSettings(models.Model):
 
     def __str__(self):
         return f"{self.event}"
+
+    @property
+    def by_organisers(self) -> bool:
+        return self.mode == self.Mode.ORGANISER
+
+    def deadline_passed(self, now=None) -> bool:
+        from django.utils import timezone
+
+        deadline = self.requests_deadline
+        return deadline is not None and (now or timezone.now()) >= deadline
 
 
 class MeetingSlot(models.Model):

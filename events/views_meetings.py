@@ -69,8 +69,14 @@ def meetings(request, slug):
     kind = topic = None
     if filters.is_valid():
         kind, topic = filters.cleaned_data["kind"], filters.cleaned_data["topic"]
+    settings = selectors.settings_of(event)
     context = {
         "event": event,
+        "settings": settings,
+        # Organiser mode: times and places stay hidden until the schedule is published.
+        "by_organisers": settings.by_organisers,
+        "schedule_hidden": settings.by_organisers and settings.schedule_published_at is None,
+        "deadline_passed": settings.by_organisers and settings.deadline_passed(),
         "registration": registration,
         "me": me,
         "form": form,

@@ -160,6 +160,11 @@ class EventAdmin(ServiceAdmin):
         "cancel_events",
     ]
 
+    def get_urls(self):
+        from .meetings_schedule import schedule_urls  # issue 14: the meeting schedule
+
+        return schedule_urls(self) + super().get_urls()
+
     def get_queryset(self, request):
         return selectors.with_seats_taken(super().get_queryset(request)).annotate(
             waiting_count=Count("registrations", filter=Q(registrations__status="waitlisted"))

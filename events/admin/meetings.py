@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..models_meetings import (
@@ -39,7 +42,21 @@ class MeetingSettingsForm(forms.ModelForm):
 
     class Meta:
         model = MeetingSettings
-        fields = ["event", "enabled", "slot_minutes", "expiry_hours"]
+        fields = [
+            "event",
+            "enabled",
+            "slot_minutes",
+            "expiry_hours",
+            "mode",
+            "requests_deadline",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mode"].required = False  # left out: as it is (immediate when new)
+
+    def clean_mode(self):
+        return self.cleaned_data.get("mode") or self.instance.mode or MeetingSettings.Mode.IMMEDIATE
 
     def clean(self):
         data = super().clean()
@@ -54,8 +71,19 @@ class MeetingSettingsForm(forms.ModelForm):
 @admin.register(MeetingSettings)
 class MeetingSettingsAdmin(admin.ModelAdmin):
     form = MeetingSettingsForm
-    list_display = ["event", "enabled", "slot_minutes", "expiry_hours"]
+    list_display = ["event", "enabled", "mode", "requests_deadline", "schedule_link"]
     autocomplete_fields = ["event"]
+    readonly_fields = ["schedule_link"]
+
+    @admin.display(description=_("schedule"))
+    def schedule_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:events_event_meetings_schedule", args=[obj.event_id]),
+            gettext("Open the meeting schedule"),
+        )
 
     def save_model(self, request, obj, form, change):
         services.meeting_settings_save(settings=obj, actor=request.user)

@@ -34,6 +34,11 @@ from .meetings import (  # noqa: F401 (issue 14: B2B meetings)
     meeting_slots_generate,
     meetings_erase,
 )
+from .meetings_batch import (  # noqa: F401 (issue 14: meetings scheduled by the organisers)
+    meeting_move,
+    meeting_schedule_publish,
+    meeting_schedule_run,
+)
 from .programme import (
     event_cancel,
     event_capacity_changed,

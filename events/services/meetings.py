@@ -36,6 +36,7 @@ from ..models_meetings import (
 #: Why an accepted request has no slot (stored as the code, shown through ``REASONS``).
 NO_COMMON_SLOT = "no-common-slot"
 NO_FREE_SLOT = "no-free-slot"
+AWAITING_SCHEDULE = "awaiting-schedule"
 
 
 def _organiser(actor) -> None:
@@ -164,6 +165,7 @@ def meeting_request_send(
         raise ValidationError(_("You cannot request a meeting with yourself."))
     with transaction.atomic():
         settings = _lock_settings(event.pk)
+        _refuse_after_deadline(settings)
         _lock_participants(requester.pk, recipient.pk)
         open_requests = MeetingRequest.objects.filter(status__in=MeetingRequest.OPEN)
         same = open_requests.filter(requester=requester, recipient=recipient).first()
@@ -183,6 +185,16 @@ def meeting_request_send(
         )
         mails.meeting_requested(request)
     return request
+
+
+def _refuse_after_deadline(settings: MeetingSettings) -> None:
+    if settings.by_organisers and settings.deadline_passed():
+        raise ValidationError(
+            _(
+                "The deadline for meeting requests has passed; the organisers are now "
+                "placing the accepted meetings."
+            )
+        )
 
 
 def _locked_request(request: MeetingRequest) -> MeetingRequest:
@@ -249,7 +261,12 @@ def _schedule(request: MeetingRequest, *, exclude=()) -> bool:
 
 def _offer_freed(event_id: int) -> None:
     """Accepted requests still without a slot try again (oldest first), e.g. after a
-    meeting was cancelled or someone added slots. Called under the settings lock."""
+    meeting was cancelled or someone added slots. Called under the settings lock. When the
+    organisers schedule (organiser mode), nothing is placed one by one."""
+    if MeetingSettings.objects.filter(
+        event_id=event_id, mode=MeetingSettings.Mode.ORGANISER
+    ).exists():
+        return
     waiting = MeetingRequest.objects.filter(
         event_id=event_id, status=MeetingRequest.Status.ACCEPTED, slot__isnull=True
     ).order_by("answered_at", "pk")
@@ -270,6 +287,8 @@ def meeting_answer(*, request: MeetingRequest, actor, accept: bool) -> MeetingRe
             raise ValidationError(_("This request has already been answered."))
         if not rules.can_answer(actor, request):
             raise PermissionDenied
+        settings = MeetingSettings.objects.get(event_id=request.event_id)
+        _refuse_after_deadline(settings)
         request.answered_at = timezone.now()
         if not accept:
             request.status = MeetingRequest.Status.DECLINED
@@ -277,8 +296,13 @@ def meeting_answer(*, request: MeetingRequest, actor, accept: bool) -> MeetingRe
             mails.meeting_declined(request)
             return request
         request.status = MeetingRequest.Status.ACCEPTED
-        request.save(update_fields=["status", "answered_at"])
-        _schedule(request)
+        if settings.by_organisers:
+            # Placed with all the others by the scheduler after the deadline.
+            request.unscheduled_reason = AWAITING_SCHEDULE
+            request.save(update_fields=["status", "answered_at", "unscheduled_reason"])
+        else:
+            request.save(update_fields=["status", "answered_at"])
+            _schedule(request)
         mails.meeting_accepted(request)
     return request
 
@@ -309,6 +333,10 @@ def meeting_reschedule(*, request: MeetingRequest, actor) -> MeetingRequest:
         request = _locked_request(request)
         if not rules.can_reschedule(actor, request):
             raise PermissionDenied
+        if MeetingSettings.objects.get(event_id=request.event_id).by_organisers:
+            raise ValidationError(
+                _("The organisers schedule the meetings of this event; please ask them.")
+            )
         old = request.slot_id
         slot, place, _reason = _free_slots(request, exclude={old} if old else set())
         if slot is None:
