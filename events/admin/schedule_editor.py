@@ -243,7 +243,6 @@ class ScheduleEditorMixin:
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": _("Schedule editor: %(event)s") % {"event": event.title},
-            "subtitle": event.title,
             "event": event,
             "days": days,
             "loose": loose,
