@@ -150,6 +150,11 @@ class ProgrammeItemAdmin(EventFromQueryMixin, ServiceAdmin):
         if db_field.name in {"speakers", "room"} and type(widget) is RelatedFieldWidgetWrapper:
             widget.__class__ = EventAddLink  # same widget, its "+" link carries the event
             widget.event_pk = self._event_pk(request)
+        if db_field.name in {"starts_at", "ends_at"}:
+            # The admin writes "Date:" and "Time:" as plain text; screen readers get names.
+            date_input, time_input = widget.widgets
+            date_input.attrs["aria-label"] = _("%(field)s: date") % {"field": field.label}
+            time_input.attrs["aria-label"] = _("%(field)s: time") % {"field": field.label}
         return field
 
     def get_changeform_initial_data(self, request):
