@@ -547,3 +547,85 @@ def test_speaker_added_in_place_is_preset_to_the_event(client, organiser_user, p
     assert page.context["adminform"].form.initial["event"] == str(plan["event"].pk)
     assert saved.status_code == 200 and "popup_response" in saved.content.decode()
     assert plan["event"].speakers.filter(name="Clara Neu").exists()
+
+
+# --- the race ---------------------------------------------------------------------------
+
+WORKERS = 6
+
+
+def _move_all_at_once(items, room, actor):
+    """Every item into ``room`` at 14:00 from its own thread and connection, all at once."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(items))
+    moved, refused = [], []
+
+    def work(item):
+        try:
+            barrier.wait(timeout=30)
+            services.programme_item_move(
+                item=item, actor=actor, starts_at=at(14), ends_at=at(14, 30), room=room
+            )
+            moved.append(item.pk)
+        except ValidationError:
+            refused.append(item.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(item,)) for item in items]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return moved, refused
+
+
+def _race_world():
+    event = EventFactory(starts_at=at(9), ends_at=at(17))
+    room = RoomFactory(event=event, name="Aula")
+    items = [
+        ProgrammeItemFactory(event=event, starts_at=at(9 + n), ends_at=at(9 + n, 30))
+        for n in range(WORKERS)
+    ]
+    return room, items, organiser()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_moves_into_one_slot_place_only_one():
+    room, items, actor = _race_world()
+
+    moved, refused = _move_all_at_once(items, room, actor)
+
+    assert len(moved) == 1 and len(refused) == WORKERS - 1
+    assert room.items.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_canary_without_the_lock_the_room_is_booked_twice(monkeypatch):
+    """The same moves with the locks off, each pausing after its clash check: several land
+    in the same room at the same time. With the lock (above) only one does."""
+    import contextlib
+    import threading
+
+    from events import validation
+    from forum import locking
+
+    room, items, actor = _race_world()
+    original = validation.item_clashes
+    barrier = threading.Barrier(WORKERS)
+
+    def check_then_wait(item):
+        found = original(item)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=2)
+        return found
+
+    monkeypatch.setattr(validation, "item_clashes", check_then_wait)
+    with locking.disabled():
+        moved, _refused = _move_all_at_once(items, room, actor)
+
+    assert len(moved) > 1
+    assert room.items.count() > 1
