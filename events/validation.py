@@ -1,8 +1,8 @@
 """Programme clashes: a room or a speaker in two places at once (PRODUCT.md 3.3).
 
-Admin forms collect the rows they are about to save together with the event's other items
-in the database and ask ``clashes`` for overlapping pairs; the same rules serve the inline
-on the event page and the single programme-item form."""
+The programme item's admin form asks ``clashes`` for overlapping pairs between the row it is
+about to save and the event's other items in the database; the schedule editor's move
+(``services.programme_item_move``) asks the same through ``item_clashes``."""
 
 from __future__ import annotations
 

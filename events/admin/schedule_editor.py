@@ -193,6 +193,15 @@ def _describe(item: ProgrammeItem) -> str:
     }
 
 
+def _reason(form) -> str:
+    """The form's errors in one line, each with its field's name."""
+    return " ".join(
+        f"{form.fields[name].label}: {message}" if name in form.fields else message
+        for name, errors in form.errors.items()
+        for message in errors
+    )
+
+
 class ScheduleEditorMixin:
     """Adds the editor and its move endpoint to the event admin's URLs."""
 
@@ -230,7 +239,7 @@ class ScheduleEditorMixin:
         event = self._editable_event(request, object_id)
         return self._render_editor(request, event)
 
-    def _render_editor(self, request, event, *, form=None, status=None):
+    def _render_editor(self, request, event, *, form=None, refusal="", status=None):
         rooms = list(event.rooms.all())
         items = list(
             event.items.select_related("room")
@@ -256,6 +265,7 @@ class ScheduleEditorMixin:
             "day_choices": [(day.isoformat(), day) for day in event.days()],
             "form": form,
             "failed": failed,
+            "refusal": refusal,
             "move_url": reverse("admin:events_event_schedule_move", args=[event.pk]),
             "items_url": reverse("admin:events_programmeitem_changelist")
             + f"?event__id__exact={event.pk}",
@@ -303,14 +313,7 @@ class ScheduleEditorMixin:
                 messages.success(request, text)
                 url = reverse("admin:events_event_schedule_editor", args=[event.pk])
                 return redirect(f"{url}#se-item-{item.pk}")
-        reason = " ".join(
-            f"{form.fields[name].label}: {message}" if name != "__all__" else message
-            for name, errors in form.errors.items()
-            for message in errors
-        )
+        refusal = _("Not moved. %(reason)s") % {"reason": _reason(form)}
         if wants_json:
-            return JsonResponse(
-                {"ok": False, "error": _("Not moved. %(reason)s") % {"reason": reason}},
-                status=400,
-            )
-        return self._render_editor(request, event, form=form, status=400)
+            return JsonResponse({"ok": False, "error": refusal}, status=400)
+        return self._render_editor(request, event, form=form, refusal=refusal, status=400)

@@ -1,8 +1,9 @@
 """The event and its programme as organisers edit them in the admin: the event itself
 (publishing, cancelling, its capacity), programme items, rooms and speakers.
 
-Clashes (a room or a speaker in two places at once) are refused by the admin forms, which
-see every row of one save together (events/validation.py). The programme PDF is rebuilt
+Clashes (a room or a speaker in two places at once) are refused by the programme item's
+admin form and by ``programme_item_move`` (the schedule editor), both with the rules of
+events/validation.py. The programme PDF is rebuilt
 after changes by the signals in events/signals.py.
 """
 

@@ -214,6 +214,18 @@ def test_refused_move_without_javascript_shows_the_form_again(client, organiser_
     assert where(plan["lunch"]) == ("12:00-13:00", None)
 
 
+def test_time_off_the_grid_without_javascript_names_the_field(client, organiser_user, plan):
+    client.force_login(organiser_user)
+
+    response = move(client, plan["event"], plan["lunch"], start="12:07", end="13:00", json=False)
+
+    assert response.status_code == 400
+    assert "Nicht verschoben. Beginn: Zeiten gehen in Schritten von 5 Minuten" in (
+        response.content.decode()
+    )
+    assert where(plan["lunch"]) == ("12:00-13:00", None)
+
+
 @pytest.mark.parametrize(
     "changes",
     [
