@@ -77,6 +77,8 @@
       li.appendChild(el);
     }
     el.querySelector(".se-item-time").textContent = clock(s.start) + "–" + clock(s.end);
+    var day = gridOfDay(s.day);
+    if (day) el.querySelector(".se-item-day").textContent = " · " + day.dataset.label;
     el.setAttribute("aria-label", describe(el, s));
   }
 
