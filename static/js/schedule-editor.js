@@ -1,6 +1,6 @@
 /* The schedule editor (templates/admin/events/event/schedule_editor.html).
  *
- * Moves programme items by pointer (drag an item; drag its lower edge to resize) and by
+ * Moves programme items by mouse (drag an item; drag its lower edge to resize) and by
  * keyboard (arrows move by 5 minutes or one room, Shift with up/down changes the end, Enter
  * or Space saves, Escape puts it back). Every move is sent to the move endpoint, which checks
  * it with the admin form's clash rules; a refusal puts the item back and its reason goes to
@@ -227,7 +227,9 @@
   }
 
   document.addEventListener("pointerdown", function (event) {
-    if (event.button !== 0) return;
+    // Fingers scroll the page (a touch must not move an item by accident); on a phone or
+    // tablet the "Move…" forms do the job.
+    if (event.button !== 0 || event.pointerType === "touch") return;
     var el = event.target.closest && event.target.closest(".se-item");
     if (!el || event.target.closest("a")) return;
     var s = pending.get(el) || stateOf(el);
