@@ -1,8 +1,8 @@
 """Programme clashes: a room or a speaker in two places at once (PRODUCT.md 3.3).
 
-Admin forms collect the rows they are about to save together with the event's other items
-in the database and ask ``clashes`` for overlapping pairs; the same rules serve the inline
-on the event page and the single programme-item form."""
+The programme item's admin form asks ``clashes`` for overlapping pairs between the row it is
+about to save and the event's other items in the database; the schedule editor's move
+(``services.programme_item_move``) asks the same through ``item_clashes``."""
 
 from __future__ import annotations
 
@@ -109,3 +109,19 @@ def slot_from_form(form) -> Slot | None:
         speakers={speaker.pk: speaker.name for speaker in speakers},
         form=form,
     )
+
+
+def item_clashes(item) -> list[tuple[str, str]]:
+    """``(field, message)`` for each clash of ``item`` (as it would be saved, its speakers
+    as stored) with the other items of its event: the schedule editor's check."""
+    slot = Slot(
+        title=item.title,
+        starts_at=item.starts_at,
+        ends_at=item.ends_at,
+        room_id=item.room_id,
+        room_name=item.room.name if item.room_id else "",
+        speakers={speaker.pk: speaker.name for speaker in item.speakers.all()},
+        form=item,
+    )
+    others = slots_from_db(item.event, exclude_pks=[item.pk])
+    return [(field, message) for _slot, field, message in clashes([slot, *others])]

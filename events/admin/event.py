@@ -1,5 +1,5 @@
-"""The event page of the admin: the event with its rooms, speakers, programme, stands and
-the newest registrations, and the actions on events (CSV export, waiting list, document
+"""The event page of the admin: the event with its rooms, speakers, stands and the newest
+registrations, links to its programme (the item list and the schedule editor), and the actions on events (CSV export, waiting list, document
 builds, cancelling)."""
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import exports, selectors, services
 from ..documents import badges_queue, programme_pdf_queue
-from ..models import Event, ProgrammeItem, Registration, Room, Speaker, Stand
-from .base import EventScopedMixin, ServiceAdmin, moved_up
-from .forms import EventAdminForm, LimitedInlineFormSet, ProgrammeItemInlineFormSet
+from ..models import Event, Registration, Room, Speaker, Stand
+from .base import ServiceAdmin, moved_up
+from .forms import EventAdminForm, LimitedInlineFormSet
+from .schedule_editor import ScheduleEditorMixin
 
 
 class RoomInline(admin.TabularInline):
@@ -38,41 +39,6 @@ class SpeakerInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organisation", "user")
-
-
-class ProgrammeItemInline(EventScopedMixin, admin.StackedInline):
-    model = ProgrammeItem
-    formset = ProgrammeItemInlineFormSet
-    extra = 0
-    fields = [
-        ("kind", "title"),
-        ("starts_at", "ends_at"),
-        ("room", "track", "capacity"),
-        "speakers",
-        "abstract",
-    ]
-    classes = ["collapse"]
-    show_change_link = True
-    formfield_overrides = {
-        ProgrammeItem._meta.get_field("abstract"): {"widget": forms.Textarea(attrs={"rows": 3})}
-    }
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("room", "event")
-            .prefetch_related("speakers")
-            .order_by("starts_at", "pk")
-        )
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        for name in ("room", "speakers"):
-            field = formset.form.base_fields.get(name)
-            if field is not None:
-                field.choices = list(field.choices)  # read once, not once per row
-        return formset
 
 
 class StandInline(admin.TabularInline):
@@ -116,7 +82,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(ServiceAdmin):
+class EventAdmin(ScheduleEditorMixin, ServiceAdmin):
     form = EventAdminForm
     list_display = [
         "title",
@@ -132,11 +98,18 @@ class EventAdmin(ServiceAdmin):
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["host"]
-    readonly_fields = ["registrations_summary", "documents", "created_at", "updated_at"]
+    readonly_fields = [
+        "programme",
+        "registrations_summary",
+        "documents",
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = (
         (None, {"fields": ("kind", "title", "slug", "status", "language", "host")}),
         (_("Description"), {"fields": ("summary", "description")}),
         (_("Time and place"), {"fields": ("starts_at", "ends_at", "venue_name", "venue_address")}),
+        (_("Programme"), {"fields": ("programme",)}),
         (
             _("Registration"),
             {
@@ -151,7 +124,7 @@ class EventAdmin(ServiceAdmin):
         ),
         (_("Documents"), {"fields": ("documents", "created_at", "updated_at")}),
     )
-    inlines = [RoomInline, SpeakerInline, ProgrammeItemInline, StandInline, RegistrationInline]
+    inlines = [RoomInline, SpeakerInline, StandInline, RegistrationInline]
     actions = [
         "export_attendees",
         "fill_from_waiting_list",
@@ -184,6 +157,25 @@ class EventAdmin(ServiceAdmin):
     def checkin_link(self, obj):
         return format_html(
             '<a href="{}">{}</a>', reverse("events:checkin", args=[obj.slug]), gettext("Open")
+        )
+
+    @admin.display(description=_("programme"))
+    def programme(self, obj):
+        """The programme's size and where to edit it: the schedule editor and the list."""
+        if obj.pk is None:
+            return gettext("Save the event first; then add rooms and the programme.")
+        count = obj.items.count()
+        items = reverse("admin:events_programmeitem_changelist") + f"?event__id__exact={obj.pk}"
+        return format_html(
+            '{} · <a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            ngettext("%(count)d programme item", "%(count)d programme items", count)
+            % {"count": count},
+            reverse("admin:events_event_schedule_editor", args=[obj.pk]),
+            gettext("Open the schedule editor"),
+            items,
+            gettext("List of the programme items"),
+            reverse("admin:events_programmeitem_add") + f"?event={obj.pk}",
+            gettext("Add a programme item"),
         )
 
     @admin.display(description=_("registrations"))

@@ -1,6 +1,6 @@
-"""The events admin's forms: programme clashes refused across all rows of one save, the
-event form's reserved slugs, the event page's short list of registrations, registrations
-added and changed by hand."""
+"""The events admin's forms: a programme item's clashes and speakers of another event
+refused, the event form's reserved slugs, the event page's short list of registrations,
+registrations added and changed by hand."""
 
 from __future__ import annotations
 
@@ -13,35 +13,6 @@ from .. import services, validation
 from ..models import Event, ProgrammeItem, Registration, SessionSignup
 
 REGISTRATIONS_INLINE_LIMIT = 50
-
-
-class ProgrammeItemInlineFormSet(BaseInlineFormSet):
-    """Sees every submitted row together with the event's other items in the database and
-    refuses a room or a speaker in two places at once."""
-
-    def clean(self):
-        super().clean()
-        rows, kept_pks = [], []
-        for form in self.forms:
-            if not hasattr(form, "cleaned_data") or not form.cleaned_data:
-                continue
-            if self.can_delete and self._should_delete_form(form):
-                if form.instance.pk:
-                    kept_pks.append(form.instance.pk)  # deleted: it clashes with nothing
-                continue
-            if form.instance.pk:
-                kept_pks.append(form.instance.pk)
-            slot = validation.slot_from_form(form)
-            if slot is not None:
-                rows.append(slot)
-        event = self.instance if self.instance.pk else None
-        found = validation.clashes(rows + validation.slots_from_db(event, exclude_pks=kept_pks))
-        for slot, field, message in found:
-            slot.form.add_error(field if field in slot.form.fields else None, message)
-        if found:
-            raise ValidationError(
-                _("Some programme items clash: a room or a speaker is in two places at once.")
-            )
 
 
 class ProgrammeItemAdminForm(forms.ModelForm):
@@ -63,6 +34,17 @@ class ProgrammeItemAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         event = cleaned.get("event")
+        strangers = [
+            s.name for s in cleaned.get("speakers") or [] if event and s.event_id != event.pk
+        ]
+        if strangers:
+            self.add_error(
+                "speakers",
+                _(
+                    "These speakers belong to another event: %(names)s. Add them to this event with “+”."
+                )
+                % {"names": ", ".join(strangers)},
+            )
         slot = validation.slot_from_form(self)
         if event is not None and slot is not None:
             others = validation.slots_from_db(event, exclude_pks=[self.instance.pk])

@@ -1,20 +1,21 @@
 """The event and its programme as organisers edit them in the admin: the event itself
 (publishing, cancelling, its capacity), programme items, rooms and speakers.
 
-Clashes (a room or a speaker in two places at once) are refused by the admin forms, which
-see every row of one save together (events/validation.py). The programme PDF is rebuilt
+Clashes (a room or a speaker in two places at once) are refused by the programme item's
+admin form and by ``programme_item_move`` (the schedule editor), both with the rules of
+events/validation.py. The programme PDF is rebuilt
 after changes by the signals in events/signals.py.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from forum import locking
 
-from .. import notifications, permissions
+from .. import notifications, permissions, validation
 from ..models import Event, ProgrammeItem, Registration, Room, SessionSignup, Speaker
 from . import seats
 
@@ -107,6 +108,26 @@ def programme_item_save(*, item: ProgrammeItem, actor, speakers=None) -> Program
             item.speakers.set(speakers)
         if stored is not None and stored.capacity != item.capacity:
             item_capacity_changed(item=item)
+        return item
+
+
+def programme_item_move(*, item: ProgrammeItem, actor, starts_at, ends_at, room) -> ProgrammeItem:
+    """Moves an item to another time and room (the schedule editor; ``room`` None puts it
+    among the items without a room). Refuses, with the reason as a ValidationError, what the
+    admin form refuses: a time outside the event, a room of another event, the room or a
+    speaker in two places at once. The event's row lock serialises moves of one event, so two
+    organisers cannot both put something into the same free slot."""
+    _require_organiser(actor)
+    with transaction.atomic():
+        event = locking.lock_one(Event, item.event_id)
+        item = locking.lock_one(ProgrammeItem, item.pk)
+        item.event = event
+        item.starts_at, item.ends_at, item.room = starts_at, ends_at, room
+        item.full_clean()
+        found = validation.item_clashes(item)
+        if found:
+            raise ValidationError({field: [message] for field, message in found[:1]})
+        item.save(update_fields=["starts_at", "ends_at", "room"])
         return item
 
 

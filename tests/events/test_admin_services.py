@@ -101,7 +101,7 @@ def test_event_page_stand_row_decision_is_told_once(client, organiser_user, even
     assert Notification.objects.filter(kind="events.stand_decided").count() == 1
 
 
-def test_event_page_raised_session_capacity_moves_the_waiting_up(client, organiser_user, event):
+def test_item_form_raised_session_capacity_moves_the_waiting_up(client, organiser_user, event):
     session = ProgrammeItemFactory(event=event, kind="workshop_session", capacity=1)
     holder, waiting = RegistrationFactory(event=event), RegistrationFactory(event=event)
     SessionSignup.objects.create(registration=holder, item=session, status="confirmed")
@@ -109,9 +109,9 @@ def test_event_page_raised_session_capacity_moves_the_waiting_up(client, organis
         registration=waiting, item=session, status="waitlisted", waitlisted_at=event.created_at
     )
     client.force_login(organiser_user)
-    url = reverse("admin:events_event_change", args=[event.pk])
-    data = _form(client, url, "event_form")
-    data[f"{_row_prefix(data, 'items', session.pk)}-capacity"] = "2"
+    url = reverse("admin:events_programmeitem_change", args=[session.pk])
+    data = _form(client, url, "programmeitem_form")
+    data["capacity"] = "2"
 
     response = client.post(url, data)
 
@@ -137,9 +137,12 @@ def test_programme_item_form_saves_the_speakers(client, organiser_user, event):
 def test_event_page_new_room_and_deleted_item(client, organiser_user, event):
     item = ProgrammeItemFactory(event=event)
     client.force_login(organiser_user)
+    deleted = client.post(
+        reverse("admin:events_programmeitem_delete", args=[item.pk]), {"post": "yes"}
+    )
+    assert deleted.status_code == 302
     url = reverse("admin:events_event_change", args=[event.pk])
     data = _form(client, url, "event_form")
-    data[f"{_row_prefix(data, 'items', item.pk)}-DELETE"] = "on"
     total = int(data["rooms-TOTAL_FORMS"])
     data.update({f"rooms-{total}-name": "Aula", f"rooms-{total}-capacity": "80"})
     data["rooms-TOTAL_FORMS"] = str(total + 1)
