@@ -34,6 +34,12 @@ from .meetings import (  # noqa: F401 (issue 14: B2B meetings)
     meeting_slots_generate,
     meetings_erase,
 )
+from .meetings_outcomes import (  # noqa: F401 (issue 14: outcomes, morning mail)
+    meeting_day_reminders_send,
+    meeting_outcome_save,
+    meeting_outcomes_erase,
+    meetings_close_for_registration,
+)
 from .programme import (
     event_cancel,
     event_capacity_changed,
