@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import BERLIN
 from .models_meetings import MeetingParticipant, MeetingPlace, MeetingRequest, MeetingSettings
@@ -65,6 +66,7 @@ def _decorate(meetings, sides: set[int], now) -> list:
         meeting.other = meeting.recipient if mine else meeting.requester
         meeting.starts_at, meeting.ends_at = meeting.slot.starts_at, meeting.slot.ends_at
         meeting.is_meeting = True
+        meeting.title = _("Meeting with %(name)s") % {"name": meeting.other.registration.name}
         meeting.can_report = meeting.slot.starts_at <= now
         outcomes = getattr(meeting, "my_outcomes", None)
         meeting.my_outcome = outcomes[0] if outcomes else None
@@ -121,7 +123,14 @@ def feed_meetings(user) -> list:
 
 
 def merged_by_day(items: list, meetings: list) -> list[tuple]:
-    """[(date, [items and meetings by time])] in Europe/Berlin days."""
+    """[(date, [items and meetings by time])] in Europe/Berlin days; a meeting that overlaps
+    a starred item is added to the item's ``conflicts`` and the item to the meeting's."""
+    for meeting in meetings:
+        meeting.conflicts = []
+        for item in items:
+            if item.starts_at < meeting.ends_at and meeting.starts_at < item.ends_at:
+                meeting.conflicts.append(item)
+                item.conflicts = [*getattr(item, "conflicts", []), meeting]
     entries = sorted(
         [*items, *meetings],
         key=lambda entry: (entry.starts_at, bool(getattr(entry, "is_meeting", False)), entry.pk),

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from events.models import AgendaStar, BERLIN, CalendarFeed
+from events.models import BERLIN, AgendaStar, CalendarFeed
 from events.selectors_meetings_outcomes import agenda_meetings, schedule_visible
 from events.services import meetings as services
 from tests.events.test_meetings import accepted_pair, attendee, meeting_event, opted_in
@@ -144,3 +144,24 @@ def test_the_agenda_pdf_lists_the_meeting(client):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert "Tisch 01" in text and b.get_full_name() in text and _slot_time(request) in text
+
+
+def test_a_meeting_overlapping_a_starred_item_is_marked_on_both(client):
+    event = meeting_event()
+    a, b, request = accepted_pair(event)
+    start = request.slot.starts_at
+    talk = ProgrammeItemFactory(
+        event=event,
+        title="Parallelvortrag",
+        starts_at=start - timedelta(minutes=10),
+        ends_at=start + timedelta(minutes=20),
+    )
+    AgendaStar.objects.create(item=talk, user=a)
+    client.force_login(a)
+
+    text = client.get(reverse("events:agenda", args=[event.slug])).content.decode()
+
+    meeting_row = text[text.index(f'data-meeting="{request.pk}"') :][:1500]
+    talk_row = text[text.index(f'id="agenda-{talk.pk}"') :][:1500]
+    assert "Parallelvortrag" in meeting_row and "agenda-conflict" in text
+    assert f"Treffen mit {b.get_full_name()}" in talk_row
