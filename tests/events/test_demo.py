@@ -88,9 +88,11 @@ def test_demo_forum_has_meetings_with_40_participants_and_requests_in_every_stat
     assert not MeetingParticipant.objects.filter(
         event=forum, registration__user__isnull=True
     ).exists()
-    assert not MeetingParticipant.objects.filter(event=forum).exclude(
-        registration__status="confirmed"
-    ).exists()
+    assert (
+        not MeetingParticipant.objects.filter(event=forum)
+        .exclude(registration__status="confirmed")
+        .exists()
+    )
     requests = MeetingRequest.objects.filter(event=forum)
     assert set(requests.values_list("status", flat=True)) == set(MeetingRequest.Status.values)
     scheduled = requests.filter(status="accepted", slot__isnull=False)

@@ -115,9 +115,7 @@ def test_the_feed_with_meetings_needs_the_same_queries(client, django_assert_num
 
 
 @pytest.mark.parametrize("count", [1, 30])
-def test_the_agenda_with_meetings_needs_the_same_queries(
-    client, django_assert_num_queries, count
-):
+def test_the_agenda_with_meetings_needs_the_same_queries(client, django_assert_num_queries, count):
     event = meeting_event(slots=count, places=1)
     a = attendee(event)
     pa = opted_in(event, a)

@@ -20,9 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _request(event, sender, recipient):
-    return services.meeting_request_send(
-        event=event, actor=sender, recipient=recipient, message=""
-    )
+    return services.meeting_request_send(event=event, actor=sender, recipient=recipient, message="")
 
 
 @pytest.fixture
