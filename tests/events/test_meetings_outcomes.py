@@ -256,3 +256,30 @@ def test_the_morning_task_is_on_the_beat_at_seven_berlin_time(settings):
     assert entry["task"] == tasks.meeting_day_reminders.name
     assert entry["schedule"].hour == {7} and entry["schedule"].minute == {0}
     assert settings.CELERY_TIMEZONE == "Europe/Berlin"
+
+
+# --- Privacy ------------------------------------------------------------------------------------
+
+
+def test_export_holds_the_persons_outcomes_and_erase_blanks_their_line():
+    from forum.privacy import registry
+
+    event = meeting_event()
+    a, b, request = accepted_pair(event)
+    with at(started(request)):
+        outcomes.meeting_outcome_save(
+            request=request, actor=a, held=True, useful=True, comment="Meine Zeile"
+        )
+        outcomes.meeting_outcome_save(
+            request=request, actor=b, held=True, useful=False, comment="Bens Zeile"
+        )
+
+    exported = registry.export_user_data(a)["events"]["meetings"]["outcomes"]
+    assert [(o["outcome"], o["useful"], o["comment"]) for o in exported] == [
+        ("held", True, "Meine Zeile")
+    ]
+
+    registry.erase_user(a)
+
+    lines = dict(MeetingOutcome.objects.values_list("useful", "comment"))
+    assert lines == {True: "", False: "Bens Zeile"}  # the answer stays for the figures
