@@ -67,3 +67,15 @@ def test_venue_pdfs_are_for_organisers_only(client):
     client.force_login(UserFactory())
     for url in urls:
         assert client.get(url).status_code == 404
+
+
+def test_a_long_place_name_still_fits_its_one_page(client):
+    from events.models_meetings import MeetingPlace
+
+    event = meeting_event(places=1)
+    MeetingPlace.objects.create(event=event, name="Besprechungsraum 2 im Obergeschoss, Westflügel")
+    client.force_login(organiser())
+
+    pages = _pages(client.get(reverse("events:meeting_signs_pdf", args=[event.slug])))
+
+    assert len(pages) == 2 and "Westflügel" in pages[0] + pages[1]
