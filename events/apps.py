@@ -9,6 +9,9 @@ class EventsConfig(AppConfig):
     def ready(self):
         from events.notifications import register_notifications
         from events.notifications_meetings import register_notifications as meeting_mails
+        from events.notifications_meetings_day import (
+            register_notifications as meeting_day_mails,
+        )
         from events.privacy import register_privacy
         from events.sections import register_sections
         from events.signals import connect as connect_signals
@@ -16,5 +19,6 @@ class EventsConfig(AppConfig):
         register_privacy()
         register_notifications()
         meeting_mails()  # after the events category it uses
+        meeting_day_mails()  # the morning mail, closed by a cancelled registration
         register_sections()  # next events, stands and talks on lower apps' pages
         connect_signals()  # debounced programme PDF rebuilds (events/signals.py)

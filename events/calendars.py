@@ -212,11 +212,39 @@ def registration_calendar(registration: Registration) -> bytes:
     return _finish(calendar)
 
 
+def meeting_uid(meeting) -> str:
+    """The same as the .ics file of the meeting's mail, so a calendar keeps one entry."""
+    return f"meeting-{meeting.pk}@{_host()}"
+
+
+def _meeting_component(meeting) -> icalendar.Event:
+    """A B2B meeting (issue 14) from ``selectors_meetings_outcomes``: ``other`` is the other
+    side, ``slot`` and ``place`` are loaded."""
+    event = meeting.event
+    other = meeting.other.registration
+    component = icalendar.Event()
+    component.add("uid", meeting_uid(meeting))
+    component.add("dtstamp", meeting.answered_at or timezone.now())
+    component.add("dtstart", _berlin(meeting.slot.starts_at))
+    component.add("dtend", _berlin(meeting.slot.ends_at))
+    component.add("summary", _("Meeting with %(name)s") % {"name": other.name})
+    who = ", ".join(part for part in [other.name, other.display_organisation] if part)
+    component.add(
+        "description",
+        _("B2B meeting at %(event)s with %(who)s") % {"event": event.title, "who": who},
+    )
+    component.add("location", ", ".join(p for p in [meeting.place.name, _venue(event)] if p))
+    component.add("url", _absolute(reverse("events:agenda", kwargs={"slug": event.slug})))
+    component.add("status", _status(event))
+    return component
+
+
 def personal_feed(
-    registrations: Iterable[Registration], starred: Iterable[ProgrammeItem] = ()
+    registrations: Iterable[Registration], starred: Iterable[ProgrammeItem] = (), meetings=()
 ) -> bytes:
     """A user's subscribed calendar: confirmed registrations (waitlisted ones as tentative),
-    confirmed workshop sessions and the items starred for the personal agenda (once each). A cancelled event stays in it as STATUS:CANCELLED, so a
+    confirmed workshop sessions, the items starred for the personal agenda (once each) and
+    the B2B meetings. A cancelled event stays in it as STATUS:CANCELLED, so a
     subscribed calendar shows the cancellation instead of silently dropping the entry."""
     calendar = _calendar(_("My events at the Innovation Forum Harz"))
     # Subscribing clients look again every few hours (Outlook, Apple: X-PUBLISHED-TTL).
@@ -244,4 +272,6 @@ def personal_feed(
         if item.pk not in added:
             added.add(item.pk)
             calendar.add_component(_item_component(item, item.event))
+    for meeting in meetings:
+        calendar.add_component(_meeting_component(meeting))
     return _finish(calendar)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from members.demo import DEMO_DOMAIN, PERSONAS
 from members.models import Membership, Organisation, User
 
+from .demo_meetings import seed as seed_meetings
 from .models import Event, ProgrammeItem, Registration, Room, SessionSignup, Speaker, Stand
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -1008,6 +1009,7 @@ def seed(*, scale: int, stdout) -> None:
     registrations = 0
     for event in events:
         registrations += _seed_registrations(event, users, scale)
+    seed_meetings(forum, stdout=stdout)  # B2B meetings (issue 14)
     _seed_signups(forum)
     stdout.write(
         f"events: {len(events)} events, {forum.items.count()} programme items, "

@@ -35,6 +35,9 @@ REASONS = {
         "The scheduler could not fit this meeting: in every slot you share, one of you "
         "or every place is taken by other meetings. The organisers may still place it by hand."
     ),
+    "registration-cancelled": _(
+        "The registration for the event was cancelled, so this request or meeting was closed."
+    ),
 }
 
 
@@ -80,6 +83,12 @@ class MeetingSettings(models.Model):
     @property
     def by_organisers(self) -> bool:
         return self.mode == self.Mode.ORGANISER
+
+    @property
+    def schedule_visible(self) -> bool:
+        """Participants see their meetings' times and places, unless the organisers place
+        them all at once and have not published the schedule yet."""
+        return not self.by_organisers or self.schedule_published_at is not None
 
     def deadline_passed(self, now=None) -> bool:
         from django.utils import timezone

@@ -229,18 +229,24 @@ def badges_pdf_build(event: Event) -> Event:
 # --- The personal agenda (issue 16, item 4) --------------------------------------------------
 
 
-def agenda_html(event: Event, items: list[ProgrammeItem], name: str) -> str:
-    """One A4 page: the person's starred items by day, clashes marked; the type gets smaller
-    as the list grows, so even 40 items stay on the one page."""
+def agenda_html(event: Event, items: list[ProgrammeItem], name: str, meetings=()) -> str:
+    """One A4 page: the person's starred items and B2B meetings (issue 14) by day, clashes
+    marked; the type gets smaller as the list grows, so even 40 entries stay on the one
+    page."""
+    from .selectors_meetings_outcomes import merged_by_day
+
+    meetings = list(meetings)
+    size = len(items) + len(meetings)
     with timezone.override(BERLIN):
         return render_to_string(
             "events/pdf/agenda.html",
             {
                 "event": event,
                 "name": name,
-                "days": selectors.programme_by_day(items),
+                "days": merged_by_day(items, meetings),
                 "count": len(items),
-                "size": "small" if len(items) > 24 else ("medium" if len(items) > 14 else ""),
+                "meeting_count": len(meetings),
+                "size": "small" if size > 24 else ("medium" if size > 14 else ""),
                 "language": translation.get_language(),
                 "built_at": timezone.now(),
             },
@@ -248,6 +254,11 @@ def agenda_html(event: Event, items: list[ProgrammeItem], name: str) -> str:
 
 
 def agenda_pdf_bytes(
-    event: Event, items: list[ProgrammeItem], name: str, *, fetcher: LocalFetcher | None = None
+    event: Event,
+    items: list[ProgrammeItem],
+    name: str,
+    *,
+    meetings=(),
+    fetcher: LocalFetcher | None = None,
 ) -> bytes:
-    return render_pdf(agenda_html(event, items, name), fetcher=fetcher)
+    return render_pdf(agenda_html(event, items, name, meetings), fetcher=fetcher)

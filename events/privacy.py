@@ -12,6 +12,7 @@ from forum.privacy import registry
 from . import selectors, services
 from .models import AgendaStar, CalendarFeed, SessionSignup, Speaker, Stand
 from .models_meetings import MeetingParticipant, MeetingRequest
+from .models_meetings_outcomes import MeetingOutcome
 
 SECTION = "events"
 
@@ -114,6 +115,19 @@ def _meetings_export(registrations) -> dict:
             }
             for request in requests.order_by("created_at", "pk")
         ],
+        "outcomes": [
+            {
+                "event": outcome.request.event.title,
+                "meeting": outcome.request_id,
+                "outcome": outcome.outcome,
+                "useful": outcome.useful,
+                "comment": outcome.comment,
+                "reported_at": outcome.updated_at,
+            }
+            for outcome in MeetingOutcome.objects.filter(participant__in=participants)
+            .select_related("request__event")
+            .order_by("pk")
+        ],
     }
 
 
@@ -122,6 +136,7 @@ def erase_events(user) -> None:
     (``services.registrations_erase``); the personal agenda's stars are deleted."""
     services.agenda_stars_erase(user=user)
     services.meetings_erase(user=user)
+    services.meeting_outcomes_erase(user=user)
     services.registrations_erase(user=user)
 
 

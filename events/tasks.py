@@ -48,3 +48,11 @@ def meeting_requests_expire() -> list[int]:
     from .services.meetings import meeting_requests_expire as expire
 
     return list(expire())
+
+
+@shared_task(name="events.meeting_day_reminders")
+def meeting_day_reminders() -> int:
+    """The morning mail of a meeting day (issue 14; beat, 07:00 Europe/Berlin)."""
+    from .services.meetings_outcomes import meeting_day_reminders_send
+
+    return meeting_day_reminders_send()

@@ -6,6 +6,8 @@ from . import (
     views_checkin,
     views_files,
     views_meetings,
+    views_meetings_figures,
+    views_meetings_outcomes,
     views_programme,
 )
 
@@ -70,4 +72,24 @@ urlpatterns = [
         name="meeting_cancel",
     ),
     path("<slug:slug>/meetings/<int:pk>/move/", views_meetings.meeting_move, name="meeting_move"),
+    path(
+        "<slug:slug>/meetings/<int:pk>/outcome/",
+        views_meetings_outcomes.meeting_outcome,
+        name="meeting_outcome",
+    ),
+    path(
+        "<slug:slug>/meetings/figures/",
+        views_meetings_figures.meeting_figures,
+        name="meeting_figures",
+    ),
+    path(
+        "<slug:slug>/meetings/signs.pdf",
+        views_meetings_figures.meeting_signs_pdf,
+        name="meeting_signs_pdf",
+    ),
+    path(
+        "<slug:slug>/meetings/lists.pdf",
+        views_meetings_figures.meeting_lists_pdf,
+        name="meeting_lists_pdf",
+    ),
 ]

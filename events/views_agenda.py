@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from forum.shortcuts import render_page, run_service
 
 from . import pdf, permissions, selectors, services
+from . import selectors_meetings_outcomes as meeting_selectors
 from .models import ProgrammeItem, Registration, SessionSignup
 from .views import _event, _registration
 
@@ -59,13 +60,16 @@ def _page(request, event, *, registration: Registration | None, guest: bool, sta
     for item in starred:
         item.signup_status = signups.get(item.pk, "")
     can_sign_up = registration is not None and permissions.can_change_registration(registration)
+    # The member's B2B meetings (issue 14) between the starred items, by time.
+    meetings = [] if guest else meeting_selectors.agenda_meetings(event, request.user)
     return render_page(
         request,
         "events/agenda.html",
         {
             "event": event,
-            "days": selectors.programme_by_day(starred),
+            "days": meeting_selectors.merged_by_day(starred, meetings),
             "starred_count": len(starred),
+            "meeting_count": len(meetings),
             "others": others,
             "registration": registration,
             "guest": guest,
@@ -170,8 +174,8 @@ def star(request, slug, pk):
     return HttpResponseRedirect(target)
 
 
-def _pdf(event, items, name: str) -> HttpResponse:
-    data = pdf.agenda_pdf_bytes(event, items, name)
+def _pdf(event, items, name: str, meetings=()) -> HttpResponse:
+    data = pdf.agenda_pdf_bytes(event, items, name, meetings=meetings)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{event.slug}-agenda.pdf"'
     response["Cache-Control"] = "private, no-store"
@@ -184,7 +188,8 @@ def agenda_pdf(request, slug):
         return redirect_to_login(request.get_full_path())
     event = _event(request, slug)
     items = selectors.agenda(event, user=request.user)
-    return _pdf(event, items, request.user.get_full_name() or request.user.email)
+    meetings = meeting_selectors.agenda_meetings(event, request.user)
+    return _pdf(event, items, request.user.get_full_name() or request.user.email, meetings)
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_safe
 
 from . import calendars, pdf, permissions, selectors
 from .models import AgendaStar, CalendarFeed, Event, ProgrammeItem
+from .models_meetings import MeetingParticipant
+from .selectors_meetings_outcomes import feed_meetings
 
 
 def _event(request, slug: str) -> Event:
@@ -90,6 +92,12 @@ def feed(request, token):
         CalendarFeed.objects.select_related("user")
         # The starred items (personal agenda) cost two queries only for those who star.
         .annotate(has_stars=Exists(AgendaStar.objects.filter(user=OuterRef("user"))))
+        # B2B meetings (issue 14): one query more only for those who opted in.
+        .annotate(
+            has_meetings=Exists(
+                MeetingParticipant.objects.filter(registration__user=OuterRef("user"))
+            )
+        )
         .filter(token=token)
         .first()
     )
@@ -98,5 +106,6 @@ def feed(request, token):
     data = calendars.personal_feed(
         selectors.feed_registrations(feed.user),
         selectors.starred_for_feed(feed.user) if feed.has_stars else (),
+        feed_meetings(feed.user) if feed.has_meetings else (),
     )
     return _calendar_response(data, "events.ics", private=True)

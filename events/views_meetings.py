@@ -75,7 +75,7 @@ def meetings(request, slug):
         "settings": settings,
         # Organiser mode: times and places stay hidden until the schedule is published.
         "by_organisers": settings.by_organisers,
-        "schedule_hidden": settings.by_organisers and settings.schedule_published_at is None,
+        "schedule_hidden": not settings.schedule_visible,
         "deadline_passed": settings.by_organisers and settings.deadline_passed(),
         "registration": registration,
         "me": me,

@@ -266,6 +266,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.meeting_requests_expire",
         "schedule": crontab(minute=5),
     },
+    # The morning mail of a B2B meeting day: each participant's meetings of today (issue 14).
+    "events-meeting-day-reminders": {
+        "task": "events.meeting_day_reminders",
+        "schedule": crontab(hour=7, minute=0),  # CELERY_TIMEZONE: Europe/Berlin
+    },
     # Anything still pending NOTIFICATIONS_STALE_AFTER seconds after it was due (broker down
     # at commit time, a worker killed mid-batch) is queued again.
     "notifications-dispatch-due": {

@@ -74,15 +74,25 @@ class MeetingSettingsAdmin(admin.ModelAdmin):
     list_display = ["event", "enabled", "mode", "requests_deadline", "schedule_link"]
     autocomplete_fields = ["event"]
     readonly_fields = ["schedule_link"]
+    list_select_related = ["event"]
 
     @admin.display(description=_("schedule"))
     def schedule_link(self, obj):
+        """The organisers' pages of the event's meetings: the schedule, the figures, and the
+        sign and meeting list per place to print for the venue."""
         if obj is None or obj.pk is None:
             return "—"
+        slug = obj.event.slug
         return format_html(
-            '<a href="{}">{}</a>',
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
             reverse("admin:events_event_meetings_schedule", args=[obj.event_id]),
             gettext("Open the meeting schedule"),
+            reverse("events:meeting_figures", args=[slug]),
+            gettext("Meeting figures"),
+            reverse("events:meeting_signs_pdf", args=[slug]),
+            gettext("Signs for the meeting places (PDF)"),
+            reverse("events:meeting_lists_pdf", args=[slug]),
+            gettext("Meeting list per place (PDF)"),
         )
 
     def save_model(self, request, obj, form, change):

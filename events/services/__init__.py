@@ -39,6 +39,12 @@ from .meetings_batch import (  # noqa: F401 (issue 14: meetings scheduled by the
     meeting_schedule_publish,
     meeting_schedule_run,
 )
+from .meetings_outcomes import (  # noqa: F401 (issue 14: outcomes, morning mail)
+    meeting_day_reminders_send,
+    meeting_outcome_save,
+    meeting_outcomes_erase,
+    meetings_close_for_registration,
+)
 from .programme import (
     event_cancel,
     event_capacity_changed,

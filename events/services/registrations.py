@@ -254,6 +254,10 @@ def registration_cancel(*, registration: Registration, actor=None) -> Registrati
             status=SessionSignup.Status.CANCELLED
         )
         notifications.registration_cancelled(registration)
+        # B2B meetings (issue 14): open requests close, meetings are cancelled, both told.
+        from .meetings_outcomes import meetings_close_for_registration
+
+        meetings_close_for_registration(registration=registration)
         if held_seat and not event.is_cancelled:
             for item_id in freed_items:
                 seats.promote_session(item_id)

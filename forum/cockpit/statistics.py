@@ -196,6 +196,64 @@ def events(period: Period, now) -> dict:
     }
 
 
+def _rate(part: int, whole: int) -> float | None:
+    return one_decimal(100 * part / whole) if whole else None
+
+
+def meetings(period: Period) -> dict:
+    """B2B meetings (issue 14) of published events starting within the period: participants
+    opted in; requests; acceptance rate (accepted of accepted + declined, per cent); meetings
+    (accepted with a slot) and meetings per participant (each meeting counts for both sides);
+    held and no-show among meetings with at least one side's answer (a no-show when either
+    side reported one), with their rates; answers "useful" yes and no."""
+    MeetingParticipant = apps.get_model("events", "MeetingParticipant")
+    MeetingRequest = apps.get_model("events", "MeetingRequest")
+    MeetingOutcome = apps.get_model("events", "MeetingOutcome")
+    in_period = Q(
+        event__status="published",
+        event__starts_at__gte=period.start,
+        event__starts_at__lt=period.end,
+    )
+    participants = MeetingParticipant.objects.filter(in_period).count()
+    requests = MeetingRequest.objects.filter(in_period).aggregate(
+        total=Count("pk"),
+        accepted=Count("pk", filter=Q(status="accepted")),
+        declined=Count("pk", filter=Q(status="declined")),
+        scheduled=Count("pk", filter=Q(status="accepted", slot__isnull=False)),
+    )
+    reported = (
+        MeetingRequest.objects.filter(in_period, status="accepted", slot__isnull=False)
+        .annotate(
+            answers=Count("outcomes"),
+            no_shows=Count("outcomes", filter=Q(outcomes__outcome="no_show")),
+        )
+        .filter(answers__gt=0)
+        .aggregate(reported=Count("pk"), no_show=Count("pk", filter=Q(no_shows__gt=0)))
+    )
+    useful = MeetingOutcome.objects.filter(
+        request__event__status="published",
+        request__event__starts_at__gte=period.start,
+        request__event__starts_at__lt=period.end,
+    ).aggregate(yes=Count("pk", filter=Q(useful=True)), no=Count("pk", filter=Q(useful=False)))
+    answered = requests["accepted"] + requests["declined"]
+    held = reported["reported"] - reported["no_show"]
+    return {
+        "participants": participants,
+        "requests": requests["total"],
+        "acceptance_rate": _rate(requests["accepted"], answered),
+        "meetings": requests["scheduled"],
+        "per_participant": one_decimal(2 * requests["scheduled"] / participants)
+        if participants
+        else None,
+        "held": held,
+        "no_show": reported["no_show"],
+        "held_rate": _rate(held, reported["reported"]),
+        "no_show_rate": _rate(reported["no_show"], reported["reported"]),
+        "useful_yes": useful["yes"],
+        "useful_no": useful["no"],
+    }
+
+
 def figures(period: Period, now=None) -> dict:
     now = now or timezone.now()
     return {
@@ -203,6 +261,7 @@ def figures(period: Period, now=None) -> dict:
         "members": members(period),
         "needs": needs(period),
         "events": events(period, now),
+        "meetings": meetings(period),
     }
 
 
@@ -251,4 +310,39 @@ def rows(data: dict) -> list[tuple[str, str, int | float | None]]:
             (section, str(_("Check-ins")), check_ins),
             (section, str(_("No-shows")), no_shows),
         ]
+    out += [(str(_("B2B meetings")), str(label), value) for label, value in meeting_rows(data)]
     return out
+
+
+#: The ids of the meeting figures on the page (``stat-meetings-<key>``), in row order.
+MEETING_KEYS = [
+    "participants",
+    "requests",
+    "acceptance-rate",
+    "meetings",
+    "per-participant",
+    "held",
+    "no-show",
+    "held-rate",
+    "no-show-rate",
+    "useful-yes",
+    "useful-no",
+]
+
+
+def meeting_rows(data: dict) -> list[tuple]:
+    """The meeting figures as (label, value), for the page and the exports."""
+    meetings_ = data["meetings"]
+    return [
+        (_("Participants opted in"), meetings_["participants"]),
+        (_("Meeting requests"), meetings_["requests"]),
+        (_("Acceptance rate in per cent"), meetings_["acceptance_rate"]),
+        (_("Meetings scheduled"), meetings_["meetings"]),
+        (_("Meetings per participant"), meetings_["per_participant"]),
+        (_("Meetings held"), meetings_["held"]),
+        (_("Meetings with a no-show"), meetings_["no_show"]),
+        (_("Held rate in per cent"), meetings_["held_rate"]),
+        (_("No-show rate in per cent"), meetings_["no_show_rate"]),
+        (_('Answers "useful"'), meetings_["useful_yes"]),
+        (_('Answers "not useful"'), meetings_["useful_no"]),
+    ]

@@ -67,6 +67,12 @@ def statistics_view(request):
             "title": _("Statistics %(period)s") % {"period": period.label},
             "data": data,
             "charts": _charts(data),
+            "meeting_rows": [
+                (key, label, value)
+                for key, (label, value) in zip(
+                    stats.MEETING_KEYS, stats.meeting_rows(data), strict=True
+                )
+            ],
             "query": query,
         }
     )

@@ -1,8 +1,10 @@
 """B2B meetings in a real browser, in German and English (issue 14, done-when): Anna and Ben,
 confirmed participants of the forum, opt in on the meetings page (Anna's offer prefilled
 from her organisation's competence profile); Anna asks Ben for a meeting with a message; Ben
-accepts; both see the meeting with its time and table. Every page is checked with axe-core;
-the meetings page is photographed at 1366 and 390 pixels (test-artifacts/meetings-*.png)."""
+accepts; both see the meeting with its time and table on the meetings page, in their agenda
+("Mein Programm") and in their calendar feed. Every page is checked with axe-core; the
+meetings page and the agenda are photographed at 1366 and 390 pixels
+(test-artifacts/meetings-*.png)."""
 
 from datetime import datetime, time, timedelta
 
@@ -93,9 +95,30 @@ def _opt_in(page, language, forum):
     assert t(language, "Your meeting details are saved.") in page.locator("main").inner_text()
 
 
+def _agenda_and_feed_show(page, language, forum, meeting, me, other, live_site):
+    """``me`` sees the meeting with time, table and ``other`` in the agenda and the feed."""
+    import icalendar
+
+    from events.models import BERLIN
+    from events.services import calendar_feed_for
+
+    open_page(page, url(language, "events:agenda", slug=forum.slug))
+    check(page, language)
+    row = page.locator(f"[data-meeting='{meeting.pk}']")
+    text = row.inner_text()
+    assert "10:00" in text and "Tisch 7" in text and other.get_full_name() in text
+    feed = calendar_feed_for(user=me)
+    response = page.request.get(live_site.url + feed.get_absolute_url())
+    assert response.ok
+    calendar = icalendar.Calendar.from_ical(response.body())
+    (entry,) = [c for c in calendar.walk("VEVENT") if str(c["UID"]).startswith("meeting-")]
+    assert entry["DTSTART"].dt.astimezone(BERLIN).strftime("%H:%M") == "10:00"
+    assert "Tisch 7" in str(entry["LOCATION"]) and other.get_full_name() in str(entry["SUMMARY"])
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_meeting_journey_opt_in_request_accept(cast, new_page, language):
+def test_meeting_journey_opt_in_request_accept(cast, new_page, language, live_site):
     from events.models_meetings import MeetingRequest
 
     anna, ben, forum = cast["anna"], cast["ben"], cast["forum"]
@@ -139,3 +162,8 @@ def test_meeting_journey_opt_in_request_accept(cast, new_page, language):
     assert "10:00" in row.inner_text() and "Tisch 7" in row.inner_text()
     assert ben.get_full_name() in row.inner_text()
     check(owner, language)
+
+    # --- Both find it in their programme and calendar -----------------------------------------
+    _agenda_and_feed_show(owner, language, forum, meeting, anna, ben, live_site)
+    _photograph(owner, "agenda", language)
+    _agenda_and_feed_show(other, language, forum, meeting, ben, anna, live_site)

@@ -4,11 +4,21 @@ import pytest
 from django.core.management import call_command
 
 from events.models import Event, ProgrammeItem, Registration, Room, SessionSignup, Stand
+from events.models_meetings import (
+    MeetingBooking,
+    MeetingParticipant,
+    MeetingPlace,
+    MeetingRequest,
+    MeetingSlot,
+)
+from events.models_meetings_outcomes import MeetingOutcome
 from members.demo import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
 MODELS = [Event, Room, ProgrammeItem, Stand, Registration, SessionSignup]
+MODELS += [MeetingSlot, MeetingPlace, MeetingParticipant, MeetingRequest, MeetingBooking]
+MODELS += [MeetingOutcome]
 
 
 def _seed(**options):
@@ -35,7 +45,8 @@ def test_demo_events_as_product_md_7_describes():
     assert Event.objects.filter(kind="workshop").count() == 3
     assert Event.objects.filter(kind="workshop", ends_at__lt=forum.starts_at).count() == 3
     assert Event.objects.filter(kind="excursion").exists()
-    assert 55 <= Registration.objects.count() <= 75
+    # About 60, and 30 more demo accounts at the forum for its B2B meetings (issue 14).
+    assert 85 <= Registration.objects.count() <= 105
     assert set(Registration.objects.values_list("status", flat=True)) == set(
         Registration.Status.values
     )
@@ -56,12 +67,36 @@ def test_demo_events_twice_changes_nothing():
 
 def test_demo_events_scale_more_registrations_never_overbooked():
     _seed()
-    base = Registration.objects.count()
+    scaled = Registration.objects.exclude(email__startswith="b2b.")  # meetings: fixed 30
+    base = scaled.count()
 
     _seed(scale=3)
 
-    assert Registration.objects.count() > 2 * base
+    assert scaled.count() > 2 * base
     for event in Event.objects.exclude(capacity=None):
         assert event.registrations.filter(status="confirmed").count() <= event.capacity
     for item in ProgrammeItem.objects.exclude(capacity=None):
         assert item.signups.filter(status="confirmed").count() <= item.capacity
+
+
+def test_demo_forum_has_meetings_with_40_participants_and_requests_in_every_state():
+    _seed()
+
+    forum = Event.objects.get(kind="forum")
+    assert forum.meeting_settings.enabled
+    assert MeetingParticipant.objects.filter(event=forum).count() == 40
+    assert not MeetingParticipant.objects.filter(
+        event=forum, registration__user__isnull=True
+    ).exists()
+    assert (
+        not MeetingParticipant.objects.filter(event=forum)
+        .exclude(registration__status="confirmed")
+        .exists()
+    )
+    requests = MeetingRequest.objects.filter(event=forum)
+    assert set(requests.values_list("status", flat=True)) == set(MeetingRequest.Status.values)
+    scheduled = requests.filter(status="accepted", slot__isnull=False)
+    assert scheduled.count() >= 15
+    assert MeetingBooking.objects.filter(request__event=forum).count() == 2 * scheduled.count()
+    assert requests.filter(status="accepted", slot__isnull=True).exists()
+    assert MeetingOutcome.objects.filter(outcome="held", useful=True).exists()

@@ -63,3 +63,18 @@ def test_a_booked_slot_offers_no_delete(client):
     )
     assert response.status_code == 302
     assert list(event.meeting_slots.all()) == [meeting.slot]
+
+
+def test_the_settings_list_links_every_organiser_page_of_the_meetings(client):
+    event = meeting_event(slots=2, places=1)
+    client.force_login(organiser())
+
+    page = client.get(reverse("admin:events_meetingsettings_changelist")).content.decode()
+
+    for url in (
+        reverse("admin:events_event_meetings_schedule", args=[event.pk]),
+        reverse("events:meeting_figures", args=[event.slug]),
+        reverse("events:meeting_signs_pdf", args=[event.slug]),
+        reverse("events:meeting_lists_pdf", args=[event.slug]),
+    ):
+        assert f'href="{url}"' in page

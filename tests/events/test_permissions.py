@@ -164,6 +164,34 @@ MATRIX = [
         lambda w: [w["event"].slug, _meetings(w)["meeting"].pk],
         [LOGIN, 404, 302, 404, 404],
     ),
+    # Outcomes: the two sides only; figures and venue PDFs: organisers only.
+    (
+        "meeting_outcome",
+        "get",
+        lambda w: [w["event"].slug, _meetings(w)["meeting"].pk],
+        [LOGIN, 404, 200, 404, 404],
+    ),
+    (
+        "meeting_outcome",
+        "post",
+        lambda w: [w["event"].slug, _meetings(w)["meeting"].pk],
+        [LOGIN, 404, 400, 404, 404],  # the member's meeting has not started yet
+        lambda: {"outcome": "held", "useful": "yes"},
+    ),
+    ("meeting_figures", "get", lambda w: [_meetings(w)["event"].slug], [LOGIN, 404, 404, 404, 200]),
+    ("meeting_figures", "get", lambda w: [w["open"].slug], [LOGIN, 404, 404, 404, 404]),
+    (
+        "meeting_signs_pdf",
+        "get",
+        lambda w: [_meetings(w)["event"].slug],
+        [LOGIN, 404, 404, 404, 200],
+    ),
+    (
+        "meeting_lists_pdf",
+        "get",
+        lambda w: [_meetings(w)["event"].slug],
+        [LOGIN, 404, 404, 404, 200],
+    ),
 ]
 WORLD_GUEST_TOKEN = "guest-token-of-the-permission-world"
 

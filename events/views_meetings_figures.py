@@ -1,0 +1,60 @@
+"""For the organisers of B2B meetings (issue 14, items 5 and 7): the figures of an event and
+the venue's PDFs (a sign and a meeting list per place). Organisers only; anyone else gets a
+404 (members) or the login (visitors)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse
+from django.views.decorators.http import require_safe
+
+from forum.shortcuts import render_page
+
+from . import pdf_meetings, permissions
+from .models_meetings import MeetingSettings
+from .selectors_meetings_outcomes import figures
+from .views import _event
+
+
+def _organiser_event(request, slug):
+    if not request.user.is_authenticated:
+        return None
+    if not permissions.can_manage_events(request.user):
+        raise Http404
+    event = _event(request, slug)
+    if not MeetingSettings.objects.filter(event=event).exists():
+        raise Http404
+    return event
+
+
+@require_safe
+def meeting_figures(request, slug):
+    event = _organiser_event(request, slug)
+    if event is None:
+        return redirect_to_login(request.get_full_path())
+    return render_page(
+        request, "events/meetings/figures.html", {"event": event, "figures": figures(event)}
+    )
+
+
+def _pdf(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+def meeting_signs_pdf(request, slug):
+    event = _organiser_event(request, slug)
+    if event is None:
+        return redirect_to_login(request.get_full_path())
+    return _pdf(pdf_meetings.signs_pdf_bytes(event), f"{event.slug}-meeting-signs.pdf")
+
+
+@require_safe
+def meeting_lists_pdf(request, slug):
+    event = _organiser_event(request, slug)
+    if event is None:
+        return redirect_to_login(request.get_full_path())
+    return _pdf(pdf_meetings.lists_pdf_bytes(event), f"{event.slug}-meeting-lists.pdf")
