@@ -9,6 +9,7 @@ class EventsConfig(AppConfig):
     def ready(self):
         from events.notifications import register_notifications
         from events.notifications_meetings import register_notifications as meeting_mails
+        from events.notifications_releases import register_notifications as release_mails
         from events.privacy import register_privacy
         from events.sections import register_sections
         from events.signals import connect as connect_signals
@@ -16,5 +17,6 @@ class EventsConfig(AppConfig):
         register_privacy()
         register_notifications()
         meeting_mails()  # after the events category it uses
+        release_mails()  # schedule releases (issue 16, item 6)
         register_sections()  # next events, stands and talks on lower apps' pages
         connect_signals()  # debounced programme PDF rebuilds (events/signals.py)

@@ -7,6 +7,7 @@ from . import (
     views_files,
     views_meetings,
     views_programme,
+    views_releases,
 )
 
 app_name = "events"
@@ -29,6 +30,7 @@ urlpatterns = [
     path("<slug:slug>/", views.event_detail, name="detail"),
     path("<slug:slug>/programme/", views_programme.programme, name="programme"),
     path("<slug:slug>/programme/<int:pk>/", views.item_detail, name="item"),
+    path("<slug:slug>/programme/changes/", views_releases.changelog, name="changelog"),
     path("<slug:slug>/speakers/", views_programme.speakers, name="speakers"),
     path("<slug:slug>/speakers/<int:pk>/", views_programme.speaker_detail, name="speaker"),
     path("<slug:slug>/schedule.xml", views_programme.schedule_xml, name="schedule_xml"),

@@ -160,6 +160,11 @@ class EventAdmin(ServiceAdmin):
         "cancel_events",
     ]
 
+    def get_urls(self):
+        from .releases import release_urls  # issue 16, item 6
+
+        return release_urls(self) + super().get_urls()
+
     def get_queryset(self, request):
         return selectors.with_seats_taken(super().get_queryset(request)).annotate(
             waiting_count=Count("registrations", filter=Q(registrations__status="waitlisted"))
