@@ -199,13 +199,16 @@ def test_a_removed_item_is_listed_as_removed(world, staff):
 def test_a_release_without_changes_is_refused(world, staff):
     releases.schedule_release(event=world.event, actor=staff)
 
-    with pytest.raises(ValidationError, match="Nothing has changed since version 1"):
+    with (
+        translation.override("en"),
+        pytest.raises(ValidationError, match="Nothing has changed since version 1"),
+    ):
         releases.schedule_release(event=world.event, actor=staff)
     assert ScheduleRelease.objects.count() == 1
 
 
 def test_an_empty_programme_is_not_released(staff):
-    with pytest.raises(ValidationError, match="no items yet"):
+    with translation.override("en"), pytest.raises(ValidationError, match="no items yet"):
         releases.schedule_release(event=EventFactory(), actor=staff)
 
 
@@ -213,7 +216,7 @@ def test_a_cancelled_event_is_not_released(world, staff):
     world.event.status = "cancelled"
     world.event.save()
 
-    with pytest.raises(ValidationError, match="cancelled"):
+    with translation.override("en"), pytest.raises(ValidationError, match="cancelled"):
         releases.schedule_release(event=world.event, actor=staff)
 
 
@@ -221,7 +224,10 @@ def test_a_release_from_an_out_of_date_form_is_refused(world, staff):
     releases.schedule_release(event=world.event, actor=staff)
     move(world.talk, 5)
 
-    with pytest.raises(ValidationError, match="Version 1 was released meanwhile"):
+    with (
+        translation.override("en"),
+        pytest.raises(ValidationError, match="Version 1 was released meanwhile"),
+    ):
         releases.schedule_release(event=world.event, actor=staff, expected_version=1)
     assert releases.schedule_release(event=world.event, actor=staff, expected_version=2)
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import translation
 
 from events.models import BERLIN, AgendaStar, ProgrammeItem
 from events.models_releases import ScheduleRelease
@@ -44,7 +45,8 @@ def _both_release(event, staff):
         def run():
             try:
                 start.wait(timeout=30)
-                made.append(releases.schedule_release(event=event, actor=actor).version)
+                with translation.override("en"):
+                    made.append(releases.schedule_release(event=event, actor=actor).version)
             except ValidationError as exc:
                 refused.append(" ".join(exc.messages))
             except Exception as exc:
