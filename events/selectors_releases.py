@@ -128,3 +128,19 @@ def speakers_items(speakers: list, items: list) -> list:
             ProgrammeItem, by_speaker.get(speaker.pk, [])
         )
     return speakers
+
+
+def public_only(items: QuerySet) -> list:
+    """The items of ``items`` the public sees (for the sitemap): all of an event without a
+    release, only the released ones of an event with one. Two queries."""
+    items = list(with_release(items))
+    release_ids = {item.schedule_release_id for item in items} - {None}
+    released = {
+        release.pk: release.snapshot.keys()
+        for release in ScheduleRelease.objects.filter(pk__in=release_ids).only("snapshot")
+    }
+    return [
+        item
+        for item in items
+        if item.schedule_release_id is None or str(item.pk) in released[item.schedule_release_id]
+    ]

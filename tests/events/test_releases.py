@@ -497,3 +497,15 @@ def test_release_page_queries_constant(client, staff, django_assert_num_queries,
         response = client.get(reverse("admin:events_event_schedule_release", args=[event.pk]))
 
     assert len(response.context["pending"]) == count
+
+
+def test_the_sitemap_lists_only_released_items(client, world, staff):
+    releases.schedule_release(event=world.event, actor=staff)
+    added = ProgrammeItemFactory(event=world.event, title="Noch nicht veröffentlicht")
+    other = ProgrammeItemFactory(title="Ohne Release")
+
+    sitemap = client.get("/sitemap.xml").content.decode()
+
+    assert url("de", "events:item", world.event.slug, world.talk.pk) in sitemap
+    assert url("de", "events:item", world.event.slug, added.pk) not in sitemap
+    assert url("de", "events:item", other.event.slug, other.pk) in sitemap
