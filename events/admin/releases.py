@@ -66,6 +66,11 @@ def release_view(model_admin, request, object_id):
         )
         if ok:
             return redirect("admin:events_event_schedule_release", event.pk)
+        # Refused (often: released meanwhile, e.g. by a second click): show the state as it
+        # is now, with the note kept and the refusal on top.
+        latest = latest_release(event)
+        version = (latest.version if latest else 0) + 1
+        form = _refreshed(form, request.POST, version)
     opts = Event._meta
     context = {
         **model_admin.admin_site.each_context(request),
@@ -84,6 +89,17 @@ def release_view(model_admin, request, object_id):
     return TemplateResponse(
         request, "admin/events/event/schedule_release.html", context, status=status
     )
+
+
+def _refreshed(form: ReleaseForm, data, version: int) -> ReleaseForm:
+    errors = form.non_field_errors()
+    data = data.copy()
+    data["expected_version"] = str(version)
+    fresh = ReleaseForm(data)
+    fresh.is_valid()
+    for error in errors:
+        fresh.add_error(None, error)
+    return fresh
 
 
 def release_urls(model_admin) -> list:

@@ -391,6 +391,8 @@ def test_the_release_page_shows_pending_changes_and_releases(client, world, staf
     again = client.post(page_url, data)  # a second click
     assert again.status_code == 400
     assert "Version 2" in again.content.decode()
+    assert again.context["pending"] == []  # the page shows the state after the release
+    assert again.context["form"]["expected_version"].value() == "3"
     assert list(ScheduleRelease.objects.values_list("version", "comment")) == [
         (2, "Verlegt"),
         (1, ""),
