@@ -116,6 +116,10 @@ def release_urls(model_admin) -> list:
     ]
 
 
+#: The admin pages that delete events (and with them their releases).
+EVENT_DELETION = ("events_event_delete", "events_event_changelist")
+
+
 @admin.register(ScheduleRelease)
 class ScheduleReleaseAdmin(admin.ModelAdmin):
     """The record of what was released when, by whom; released from the event's page."""
@@ -141,4 +145,8 @@ class ScheduleReleaseAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        """Releases go only with their event: deleting an event (its delete page or the
+        event list's delete action) takes them along; alone they are never deleted."""
+        match = getattr(request, "resolver_match", None)
+        with_event = match is not None and match.url_name in EVENT_DELETION
+        return with_event and super().has_delete_permission(request, obj)

@@ -511,3 +511,18 @@ def test_the_sitemap_lists_only_released_items(client, world, staff):
     assert url("de", "events:item", world.event.slug, world.talk.pk) in sitemap
     assert url("de", "events:item", world.event.slug, added.pk) not in sitemap
     assert url("de", "events:item", other.event.slug, other.pk) in sitemap
+
+
+def test_an_event_with_releases_can_still_be_deleted_in_the_admin(client, world, staff):
+    releases.schedule_release(event=world.event, actor=staff)
+    client.force_login(staff)
+    release = ScheduleRelease.objects.get()
+
+    alone = client.get(reverse("admin:events_schedulerelease_delete", args=[release.pk]))
+    response = client.post(
+        reverse("admin:events_event_delete", args=[world.event.pk]), {"post": "yes"}
+    )
+
+    assert alone.status_code == 403
+    assert response.status_code == 302
+    assert not ScheduleRelease.objects.exists()
