@@ -519,3 +519,4 @@ class CalendarFeed(models.Model):
 from .models_agenda import AgendaStar  # noqa: E402, F401
 from .models_meetings import *  # noqa: E402, F403 (issue 14: meetings)
 from .models_meetings_outcomes import MeetingOutcome  # noqa: E402, F401 (issue 14: outcomes)
+from .models_releases import ScheduleRelease  # noqa: E402, F401 (issue 16, item 6)

@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from . import permissions
+from . import selectors_releases as released
 from .models import (
     BERLIN,
     AgendaStar,
@@ -119,17 +120,23 @@ def event_for_page(slug: str, user) -> Event:
 
 
 def _items_queryset():
-    return ProgrammeItem.objects.select_related("room").prefetch_related(
-        Prefetch(
-            "speakers",
-            queryset=Speaker.objects.select_related("organisation").order_by("name"),
+    """With ``schedule_release_id`` for ``selectors_releases.overlay`` (issue 16, item 6)."""
+    return (
+        released.with_release(ProgrammeItem.objects)
+        .select_related("room")
+        .prefetch_related(
+            Prefetch(
+                "speakers",
+                queryset=Speaker.objects.select_related("organisation").order_by("name"),
+            )
         )
     )
 
 
 def programme(event: Event, *, starred_by=None) -> list[ProgrammeItem]:
     """Items with rooms, speakers and, for sessions with sign-up, seats taken; with a
-    member as ``starred_by``, ``item.is_starred`` for their personal agenda (no extra query)."""
+    member as ``starred_by``, ``item.is_starred`` for their personal agenda (no extra query).
+    Once the event has a schedule release, as released (``selectors_releases``)."""
     items = (
         _items_queryset()
         .filter(event=event)
@@ -140,7 +147,7 @@ def programme(event: Event, *, starred_by=None) -> list[ProgrammeItem]:
         items = items.annotate(
             is_starred=Exists(AgendaStar.objects.filter(item=OuterRef("pk"), user=starred_by))
         )
-    return list(items)
+    return released.overlay(list(items), event=event)
 
 
 def programme_by_day(items: list[ProgrammeItem]) -> list[tuple]:
@@ -153,7 +160,11 @@ def programme_by_day(items: list[ProgrammeItem]) -> list[tuple]:
 
 
 def item_for_page(event: Event, pk: int) -> ProgrammeItem:
-    return _items_queryset().get(event=event, pk=pk)
+    """As released (raises ProgrammeItem.DoesNotExist for an item not released yet)."""
+    shown = released.overlay([_items_queryset().get(event=event, pk=pk)])
+    if not shown:
+        raise ProgrammeItem.DoesNotExist
+    return shown[0]
 
 
 def exhibitors(event: Event) -> QuerySet[Stand]:
@@ -338,33 +349,55 @@ def rooms(event: Event) -> list:
 
 
 def speakers_for_page(event: Event) -> list[Speaker]:
-    """The event's speakers with their organisation and their items (rooms joined)."""
-    return list(
-        Speaker.objects.filter(event=event)
-        .select_related("organisation")
-        .prefetch_related(
-            Prefetch(
-                "items",
-                queryset=ProgrammeItem.objects.select_related("room").order_by("starts_at", "pk"),
+    """The event's speakers with their organisation and their items (rooms joined; once
+    the programme is released, the released items)."""
+    return _released_items(
+        event,
+        list(
+            Speaker.objects.filter(event=event)
+            .select_related("organisation")
+            .prefetch_related(
+                Prefetch(
+                    "items",
+                    queryset=released.with_release(ProgrammeItem.objects)
+                    .select_related("room")
+                    .order_by("starts_at", "pk"),
+                )
             )
-        )
-        .order_by("name", "pk")
+            .order_by("name", "pk")
+        ),
     )
+
+
+def _released_items(event: Event, speakers: list[Speaker]) -> list[Speaker]:
+    """The speakers' released items once the event has a release (their live items tell,
+    through ``schedule_release_id``; asked separately only when they have none)."""
+    live = [item for speaker in speakers for item in speaker.items.all()]
+    if live:
+        has_release = any(item.schedule_release_id for item in live)
+    else:
+        has_release = released.latest_release(event) is not None
+    if not has_release:
+        return speakers
+    return released.speakers_items(speakers, programme(event))
 
 
 def speaker_for_page(event: Event, pk: int) -> Speaker:
     """Raises Speaker.DoesNotExist."""
-    return (
+    speaker = (
         Speaker.objects.filter(event=event)
         .select_related("organisation")
         .prefetch_related(
             Prefetch(
                 "items",
-                queryset=ProgrammeItem.objects.select_related("room").order_by("starts_at", "pk"),
+                queryset=released.with_release(ProgrammeItem.objects)
+                .select_related("room")
+                .order_by("starts_at", "pk"),
             )
         )
         .get(pk=pk)
     )
+    return _released_items(event, [speaker])[0]
 
 
 def published_events() -> QuerySet[Event]:
@@ -417,15 +450,18 @@ def agenda(event: Event, *, user=None, registration=None) -> list[ProgrammeItem]
         .annotate(taken=Count("signups", filter=_session_seat_taken("signups__")))
         .order_by("starts_at", "room__name", "title", "pk")
     )
-    return mark_conflicts(items)
+    return mark_conflicts(released.overlay(items))
 
 
 def starred_for_feed(user) -> list[ProgrammeItem]:
-    """A member's starred items of events that are not drafts, for the calendar feed."""
-    return list(
+    """A member's starred items of events that are not drafts, for the calendar feed (as
+    released, for events with a release)."""
+    items = list(
         _items_queryset()
         .select_related("event")
         .filter(stars__user=user)
         .exclude(event__status=Event.Status.DRAFT)
         .order_by("starts_at", "pk")
     )
+    shown = released.overlay(items)
+    return sorted(shown, key=lambda item: (item.starts_at, item.pk))

@@ -78,25 +78,40 @@ def _queue_build(event_id: int) -> None:
 class QueueBuild:
     """The on-commit callback of one event's build. A named callable, not a
     ``functools.partial``: Django's robust on-commit handler logs ``func.__qualname__`` and
-    failed with an AttributeError on a partial (issue 10)."""
+    failed with an AttributeError on a partial (issue 10).
 
-    def __init__(self, event_id: int):
+    ``unless_released``: a change of the items themselves, which the public PDF shows only
+    once the programme is released (issue 16, item 6); for an event with a release the
+    release queues the build, so this one is dropped."""
+
+    def __init__(self, event_id: int, *, unless_released: bool = False):
         self.event_id = event_id
+        self.unless_released = unless_released
         self.__qualname__ = f"{type(self).__qualname__}({event_id})"
 
     def __call__(self) -> None:
+        if self.unless_released and _has_release(self.event_id):
+            return
         _queue_build(self.event_id)
 
 
-def programme_changed(event_id: int | None) -> None:
+def _has_release(event_id: int) -> bool:
+    from .models_releases import ScheduleRelease
+
+    return ScheduleRelease.objects.filter(event_id=event_id).exists()
+
+
+def programme_changed(event_id: int | None, *, items_only: bool = False) -> None:
+    """``items_only``: only programme items changed (their times, rooms, titles, speakers),
+    not what the PDF shows live (the event, rooms' and speakers' names, stands)."""
     if event_id and autobuild_enabled():
-        transaction.on_commit(QueueBuild(event_id), robust=True)
+        transaction.on_commit(QueueBuild(event_id, unless_released=items_only), robust=True)
 
 
 def _on_part_change(sender, instance, **kwargs):
     if kwargs.get("raw"):
         return  # fixtures
-    programme_changed(instance.event_id)
+    programme_changed(instance.event_id, items_only=sender is ProgrammeItem)
 
 
 def _on_event_save(sender, instance, **kwargs):
@@ -107,7 +122,7 @@ def _on_event_save(sender, instance, **kwargs):
 def _on_speakers_change(sender, instance, action, **kwargs):
     if action in {"post_add", "post_remove", "post_clear"}:
         if isinstance(instance, ProgrammeItem):
-            programme_changed(instance.event_id)
+            programme_changed(instance.event_id, items_only=True)
         else:  # changed from the speaker's side
             programme_changed(getattr(instance, "event_id", None))
 

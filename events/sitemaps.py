@@ -10,6 +10,7 @@ from forum.sitemaps import Localised
 
 from .models import ProgrammeItem, Speaker
 from .selectors import events_visible_to
+from .selectors_releases import public_only
 
 
 def _public_events():
@@ -41,7 +42,8 @@ class EventPartSitemap(Localised):
 
 class ItemSitemap(Localised):
     def items(self):
-        return (
+        # Once a programme is released, only its released items have public pages.
+        return public_only(
             ProgrammeItem.objects.filter(event__in=_public_events())
             .select_related("event")
             .order_by("event__starts_at", "starts_at", "pk")

@@ -9,6 +9,7 @@ from . import (
     views_meetings_figures,
     views_meetings_outcomes,
     views_programme,
+    views_releases,
 )
 
 app_name = "events"
@@ -31,6 +32,7 @@ urlpatterns = [
     path("<slug:slug>/", views.event_detail, name="detail"),
     path("<slug:slug>/programme/", views_programme.programme, name="programme"),
     path("<slug:slug>/programme/<int:pk>/", views.item_detail, name="item"),
+    path("<slug:slug>/programme/changes/", views_releases.changelog, name="changelog"),
     path("<slug:slug>/speakers/", views_programme.speakers, name="speakers"),
     path("<slug:slug>/speakers/<int:pk>/", views_programme.speaker_detail, name="speaker"),
     path("<slug:slug>/schedule.xml", views_programme.schedule_xml, name="schedule_xml"),

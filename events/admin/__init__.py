@@ -6,3 +6,4 @@ from . import event, programme, registrations, stands  # noqa: F401 (registers t
 
 # isort: off
 from . import meetings  # noqa: F401 (issue 14: meeting settings, slots, places)
+from . import releases  # noqa: F401 (issue 16, item 6: schedule releases)

@@ -135,8 +135,9 @@ class EventAdmin(ScheduleEditorMixin, ServiceAdmin):
 
     def get_urls(self):
         from .meetings_schedule import schedule_urls  # issue 14: the meeting schedule
+        from .releases import release_urls  # issue 16, item 6
 
-        return schedule_urls(self) + super().get_urls()
+        return schedule_urls(self) + release_urls(self) + super().get_urls()
 
     def get_queryset(self, request):
         return selectors.with_seats_taken(super().get_queryset(request)).annotate(

@@ -29,6 +29,7 @@ GROUPS = [
             "events.ProgrammeItem",
             "events.Speaker",
             "events.Room",
+            "events.ScheduleRelease",
             "events.MeetingSettings",
             "events.MeetingSlot",
             "events.MeetingPlace",

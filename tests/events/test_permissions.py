@@ -86,6 +86,8 @@ MATRIX = [
     # The programme grid, speakers and exports follow the event (issue 16).
     ("programme", "get", lambda w: [w["event"].slug], [200, 200, 200, 200, 200]),
     ("programme", "get", lambda w: [w["draft"].slug], [404, 404, 404, 404, 200]),
+    ("changelog", "get", lambda w: [w["event"].slug], [200, 200, 200, 200, 200]),
+    ("changelog", "get", lambda w: [w["draft"].slug], [404, 404, 404, 404, 200]),
     ("speakers", "get", lambda w: [w["event"].slug], [200, 200, 200, 200, 200]),
     ("speakers", "get", lambda w: [w["draft"].slug], [404, 404, 404, 404, 200]),
     ("speaker", "get", lambda w: [w["event"].slug, w["speaker"].pk], [200, 200, 200, 200, 200]),

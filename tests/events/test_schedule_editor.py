@@ -389,7 +389,7 @@ def test_editor_shows_the_grid_the_side_list_and_the_forms(client, organiser_use
     assert 'data-start="09:00" data-end="09:30"' in html
     assert "se-r2 se-s6 se-c2" in html  # Indium: first row, 30 minutes, first room
     assert html.count('class="se-move-form"') == 3
-    assert "Neue Version veröffentlichen" not in html  # the release view is not there yet
+    assert "Neue Version veröffentlichen" in html  # the link to the release page
     assert 'src="/static/js/schedule-editor.js"' in html
 
 

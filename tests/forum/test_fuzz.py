@@ -167,6 +167,7 @@ ARGS = {
     "events:calendar": lambda w: {"slug": w["forum"].slug},
     "events:badges_pdf": lambda w: {"slug": w["forum"].slug},
     "events:programme": lambda w: {"slug": w["forum"].slug},
+    "events:changelog": lambda w: {"slug": w["forum"].slug},
     "events:speakers": lambda w: {"slug": w["forum"].slug},
     "events:speaker": lambda w: {"slug": w["forum"].slug, "pk": w["speaker"].pk},
     "events:schedule_xml": lambda w: {"slug": w["forum"].slug},
