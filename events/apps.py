@@ -7,6 +7,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self):
+        from events.cache import connect_signals as connect_cache_signals
         from events.notifications import register_notifications
         from events.notifications_meetings import register_notifications as meeting_mails
         from events.privacy import register_privacy
@@ -18,3 +19,4 @@ class EventsConfig(AppConfig):
         meeting_mails()  # after the events category it uses
         register_sections()  # next events, stands and talks on lower apps' pages
         connect_signals()  # debounced programme PDF rebuilds (events/signals.py)
+        connect_cache_signals()  # the event page's cache generation (events/cache.py)

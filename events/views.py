@@ -4,22 +4,26 @@ selector, or a service through ``forum.shortcuts.run_service``, render. Invalid 
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from forum import throttle
+from forum import generations, throttle
 from forum.notifications.services import notification_mark_read_for
 from forum.shortcuts import confirmed, render_page, run_service
 from members.permissions import membership_of
 
+from . import cache as event_cache
 from . import permissions, selectors, services
 from .forms import GuestRegistrationForm, RegistrationChoicesForm, StandForm
 from .models import CalendarFeed, Event, ProgrammeItem, Registration, SessionSignup
@@ -59,8 +63,31 @@ def event_list(request):
 
 @require_http_methods(["GET", "HEAD"])
 def event_detail(request, slug):
+    """Visitors without pending messages get the page from the cache; members get it
+    rendered for them around the cached programme (events/cache.py, issue 17)."""
+    if request.user.is_authenticated or len(messages.get_messages(request)):
+        return _event_detail(request, slug)
+    key = generations.fragment_key("event-page", get_language(), request.path, query=request.GET)
+    html, stamp = generations.lookup(key, event_cache.PAGE_GENERATIONS) if key else (None, None)
+    if html is not None:
+        return HttpResponse(html)
+    response = _event_detail(request, slug)
+    if key:
+        response.add_post_render_callback(partial(_store_page, request, key, stamp))
+    return response
+
+
+def _store_page(request, key, stamp, response) -> None:
+    # Nothing personal may go into the shared page: no CSRF token, no cookie it set.
+    content = response.content
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or b"csrfmiddlewaretoken" in content:
+        return
+    timeout = event_cache.page_timeout(response.context_data["event"])
+    generations.store(key, stamp, content.decode(response.charset), timeout)
+
+
+def _event_detail(request, slug):
     event = _event(request, slug)
-    items = selectors.programme(event)
     registration = selectors.registration_of(request.user, event)
     notification_mark_read_for(actor=request.user, obj=registration)
     return render_page(
@@ -68,7 +95,11 @@ def event_detail(request, slug):
         "events/event_detail.html",
         {
             "event": event,
-            "days": selectors.programme_by_day(items),
+            # Read only when the programme is not in the cache (events/event_detail.html).
+            "days": SimpleLazyObject(
+                lambda: selectors.programme_by_day(selectors.programme(event))
+            ),
+            "programme_generation": generations.get(event_cache.GENERATION),
             "registration": registration,
             "seats_left": selectors.seats_left(event, taken=event.confirmed),
             "registration_state": event.registration_state(),

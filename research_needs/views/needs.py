@@ -15,15 +15,18 @@ from django.contrib.auth.decorators import login_required
 from django.forms import Select
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from forum import generations
 from forum.notifications.services import notification_mark_read_for
 from forum.once import submit_once
 from forum.shortcuts import render_page, run_service
-from members.permissions import membership_of
+from members.permissions import is_organiser, membership_of
 
 from .. import cache as list_cache
 from .. import permissions, selectors, services
@@ -42,8 +45,11 @@ SUBMITTED = gettext_lazy("Your research need has been submitted. An organiser wi
 @require_http_methods(GET)
 def need_list(request):
     """The list and search. Visitors without pending messages get the page from the cache
-    (research_needs/cache.py, P3); members always get it rendered for them."""
-    if request.user.is_authenticated or len(messages.get_messages(request)):
+    (research_needs/cache.py, P3); members get the page rendered for them around the list's
+    content, which is kept per viewer state (_member_list, issue 17)."""
+    if request.user.is_authenticated:
+        return _member_list(request)
+    if len(messages.get_messages(request)):
         return _need_list(request)[0]
     try:
         key = list_cache.page_key(request, get_language())
@@ -55,6 +61,34 @@ def need_list(request):
     response, cacheable = _need_list(request)
     if key and cacheable:
         response.add_post_render_callback(partial(_store_list, request, key, generation))
+    return response
+
+
+def _member_list(request):
+    """Members get the list's content from the cache when someone who may see the same
+    needs the same way (same organisation, organiser or not, may post or not) asked for it
+    with the same query and language since the last change (issue 17); the page around it
+    (their name, notifications, the logout form's CSRF token) is rendered for them."""
+    user = request.user
+    organisation = permissions.organisation_of(user)
+    key = generations.fragment_key(
+        "needs-list",
+        get_language(),
+        organisation.pk if organisation else 0,
+        is_organiser(user),
+        permissions.can_create_need(user),
+        query=request.GET,
+    )
+    html, stamp = generations.lookup(key, [list_cache.GENERATION]) if key else (None, None)
+    if html is not None:
+        return TemplateResponse(
+            request,
+            "research_needs/need_list.html",
+            {"body": mark_safe(html)},  # noqa: S308 (stored by us)
+        )
+    response, cacheable = _need_list(request)
+    if key and cacheable:
+        generations.store(key, stamp, response.context_data["body"], list_cache.LIST_TIMEOUT)
     return response
 
 
@@ -95,24 +129,28 @@ def _need_list(request):
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    response = TemplateResponse(
-        request,
-        "research_needs/need_list.html",
-        {
-            "search_form": form,
-            "page_obj": page,
-            "needs": page.object_list,
-            "paginator": paginator,
-            "query_string": query.urlencode(),
-            "is_filtered": bool(filters),
-            # Open the filter panel when a filter (not just the search box) is in use, or
-            # when one of them has an error to show.
-            "has_filters": bool(set(filters) - {"q"}) or bool(set(form.errors) - {"q"}),
-            "searched": bool(filters.get("q")),
-            "search_query": filters.get("q", ""),
-            "can_create": permissions.can_create_need(request.user),
-        },
+    context = {
+        "search_form": form,
+        "page_obj": page,
+        "needs": page.object_list,
+        "paginator": paginator,
+        "query_string": query.urlencode(),
+        "is_filtered": bool(filters),
+        # Open the filter panel when a filter (not just the search box) is in use, or
+        # when one of them has an error to show.
+        "has_filters": bool(set(filters) - {"q"}) or bool(set(form.errors) - {"q"}),
+        "searched": bool(filters.get("q")),
+        "search_query": filters.get("q", ""),
+        "can_create": permissions.can_create_need(request.user),
+    }
+    # The content is rendered on its own (no context processors: nothing per user but
+    # what the key of the member's cache holds) so that it can be kept (_member_list).
+    body = render_to_string(
+        "research_needs/_need_list_body.html",
+        {**context, "user": request.user, "request": request},
     )
+    context["body"] = mark_safe(body)  # noqa: S308 (our own template's output)
+    response = TemplateResponse(request, "research_needs/need_list.html", context)
     return response, not form.errors
 
 
