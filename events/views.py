@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -86,6 +86,25 @@ def _store_page(request, key, stamp, response) -> None:
     generations.store(key, stamp, content.decode(response.charset), timeout)
 
 
+class _Programme:
+    """The event's days with their items, read on first use: not at all when the programme
+    comes from the cache. (Not a SimpleLazyObject: that one is read as soon as anything
+    asks for its class, as forum.middleware does of every context value.)"""
+
+    def __init__(self, event):
+        self.event = event
+
+    @cached_property
+    def days(self) -> list:
+        return selectors.programme_by_day(selectors.programme(self.event))
+
+    def __iter__(self):
+        return iter(self.days)
+
+    def __len__(self) -> int:
+        return len(self.days)
+
+
 def _event_detail(request, slug):
     event = _event(request, slug)
     registration = selectors.registration_of(request.user, event)
@@ -96,9 +115,7 @@ def _event_detail(request, slug):
         {
             "event": event,
             # Read only when the programme is not in the cache (events/event_detail.html).
-            "days": SimpleLazyObject(
-                lambda: selectors.programme_by_day(selectors.programme(event))
-            ),
+            "days": _Programme(event),
             "programme_generation": generations.get(event_cache.GENERATION),
             "registration": registration,
             "seats_left": selectors.seats_left(event, taken=event.confirmed),
