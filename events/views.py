@@ -12,8 +12,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -86,37 +87,31 @@ def _store_page(request, key, stamp, response) -> None:
     generations.store(key, stamp, content.decode(response.charset), timeout)
 
 
-class _Programme:
-    """The event's days with their items, read on first use: not at all when the programme
-    comes from the cache. (Not a SimpleLazyObject: that one is read as soon as anything
-    asks for its class, as forum.middleware does of every context value.)"""
-
-    def __init__(self, event):
-        self.event = event
-
-    @cached_property
-    def days(self) -> list:
-        return selectors.programme_by_day(selectors.programme(self.event))
-
-    def __iter__(self):
-        return iter(self.days)
-
-    def __len__(self) -> int:
-        return len(self.days)
+def _programme(request, event) -> tuple[str, bool]:
+    """(the programme's HTML, whether it has items): from the cache while nothing of the
+    events app changed (events/cache.py), else rendered and kept. One round trip."""
+    key = generations.fragment_key("event-programme", get_language(), event.pk)
+    kept, stamp = generations.lookup(key, [event_cache.GENERATION])
+    if kept is not None:
+        return mark_safe(kept[0]), kept[1]  # noqa: S308 (stored by us)
+    days = selectors.programme_by_day(selectors.programme(event))
+    html = render_to_string("events/_event_programme.html", {"event": event, "days": days})
+    generations.store(key, stamp, (html, bool(days)), event_cache.TIMEOUT)
+    return mark_safe(html), bool(days)  # noqa: S308 (our own template's output)
 
 
 def _event_detail(request, slug):
     event = _event(request, slug)
     registration = selectors.registration_of(request.user, event)
     notification_mark_read_for(actor=request.user, obj=registration)
+    programme, has_programme = _programme(request, event)
     return render_page(
         request,
         "events/event_detail.html",
         {
             "event": event,
-            # Read only when the programme is not in the cache (events/event_detail.html).
-            "days": _Programme(event),
-            "programme_generation": generations.get(event_cache.GENERATION),
+            "programme": programme,
+            "has_programme": has_programme,
             "registration": registration,
             "seats_left": selectors.seats_left(event, taken=event.confirmed),
             "registration_state": event.registration_state(),

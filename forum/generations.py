@@ -102,8 +102,8 @@ def fragment_key(scope: str, *parts, query=None) -> str:
     return f"fragment:{scope}:{digest}"
 
 
-def lookup(fragment: str, names: Iterable[str]) -> tuple[str | None, tuple[int, ...] | None]:
-    """(the stored HTML if its stamp is current, else None; the current stamp). One round
+def lookup(fragment: str, names: Iterable[str]) -> tuple:
+    """(the stored value if its stamp is current, else None; the current stamp). One round
     trip. With the cache down: (None, None), and :func:`store` then keeps nothing."""
     names = list(names)
     try:
@@ -118,11 +118,14 @@ def lookup(fragment: str, names: Iterable[str]) -> tuple[str | None, tuple[int, 
     return None, stamp
 
 
-def store(fragment: str, stamp: tuple[int, ...] | None, html: str, timeout: int = TIMEOUT) -> None:
+def store(fragment: str, stamp: tuple[int, ...] | None, value, timeout: int = TIMEOUT) -> None:
+    """Keeps ``value`` (HTML, or anything the cache can pickle) stamped with ``stamp``."""
     if stamp is None or timeout <= 0:
         return
+    if isinstance(value, str):
+        value = str(value)  # a plain string, not a SafeString
     try:
-        cache.set(fragment, (stamp, str(html)), timeout)
+        cache.set(fragment, (stamp, value), timeout)
     except Exception:  # the cache is down: the next request renders again
         logger.warning("Could not store a fragment.", exc_info=True)
 
