@@ -87,24 +87,31 @@ def _store_page(request, key, stamp, response) -> None:
     generations.store(key, stamp, content.decode(response.charset), timeout)
 
 
-def _programme(request, event) -> tuple[str, bool]:
-    """(the programme's HTML, whether it has items): from the cache while nothing of the
-    events app changed (events/cache.py), else rendered and kept. One round trip."""
-    key = generations.fragment_key("event-programme", get_language(), event.pk)
-    kept, stamp = generations.lookup(key, [event_cache.GENERATION])
+def _event_and_programme(request, slug) -> tuple[Event, str, bool]:
+    """(the event as ``selectors.event_for_page`` reads it, its programme's HTML, whether it
+    has items): from the cache while nothing of the events app (nor an organisation) has
+    changed (events/cache.py), else read, rendered and kept. One round trip to the cache
+    and no query when kept. Nothing in it depends on the viewer but whether they may see
+    drafts, which is part of the key."""
+    key = generations.fragment_key(
+        "event-page-data", get_language(), slug, permissions.can_see_drafts(request.user)
+    )
+    kept, stamp = generations.lookup(key, event_cache.PAGE_GENERATIONS) if key else (None, None)
     if kept is not None:
-        return mark_safe(kept[0]), kept[1]  # noqa: S308 (stored by us)
+        event, html, has_programme = kept
+        return event, mark_safe(html), has_programme  # noqa: S308 (stored by us)
+    event = _event(request, slug)
     days = selectors.programme_by_day(selectors.programme(event))
     html = render_to_string("events/_event_programme.html", {"event": event, "days": days})
-    generations.store(key, stamp, (html, bool(days)), event_cache.TIMEOUT)
-    return mark_safe(html), bool(days)  # noqa: S308 (our own template's output)
+    if key:
+        generations.store(key, stamp, (event, html, bool(days)), event_cache.page_timeout(event))
+    return event, mark_safe(html), bool(days)  # noqa: S308 (our own template's output)
 
 
 def _event_detail(request, slug):
-    event = _event(request, slug)
+    event, programme, has_programme = _event_and_programme(request, slug)
     registration = selectors.registration_of(request.user, event)
     notification_mark_read_for(actor=request.user, obj=registration)
-    programme, has_programme = _programme(request, event)
     return render_page(
         request,
         "events/event_detail.html",

@@ -121,7 +121,19 @@ def test_members_read_the_kept_programme_without_its_queries(client, event, memb
         page = _get(client, event)
 
     assert "Vortrag 2" in page
-    assert not any("events_programmeitem" in q["sql"] for q in queries.captured_queries)
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "events_programmeitem" not in read
+    assert 'FROM "events_event"' not in read  # the event itself is kept too
+
+
+def test_organisers_and_members_are_kept_apart_for_drafts(client, event, member, organiser_user):
+    event.status = "draft"
+    event.save()
+    client.force_login(organiser_user)
+    assert "Workshop Schwarzmasse" in _get(client, event)
+
+    client.force_login(member)
+    assert client.get(event.get_absolute_url()).status_code == 404
 
 
 def test_the_page_is_kept_no_longer_than_the_clock_allows(event):
