@@ -118,6 +118,28 @@ def lookup(fragment: str, names: Iterable[str]) -> tuple:
     return None, stamp
 
 
+def lookup_many(fragments: list[str], names: Iterable[str]) -> tuple[dict, tuple | None]:
+    """({fragment key: stored value} for those whose stamp is current, the current stamp):
+    one round trip for many fragments (the cards of a list)."""
+    names = list(names)
+    try:
+        found = cache.get_many([*(key(n) for n in names), *fragments])
+        stamp = tuple(_ensure(n, found.get(key(n))) for n in names)
+    except Exception:
+        logger.warning("Could not read the cache.", exc_info=True)
+        return {}, None
+    return {f: found[f][1] for f in fragments if f in found and tuple(found[f][0]) == stamp}, stamp
+
+
+def store_many(values: dict, stamp: tuple[int, ...] | None, timeout: int = TIMEOUT) -> None:
+    if stamp is None or not values:
+        return
+    try:
+        cache.set_many({f: (stamp, str(v)) for f, v in values.items()}, timeout)
+    except Exception:
+        logger.warning("Could not store fragments.", exc_info=True)
+
+
 def store(fragment: str, stamp: tuple[int, ...] | None, value, timeout: int = TIMEOUT) -> None:
     """Keeps ``value`` (HTML, or anything the cache can pickle) stamped with ``stamp``."""
     if stamp is None or timeout <= 0:

@@ -92,6 +92,48 @@ def _member_list(request):
     return response
 
 
+def _cards(needs, search_query: str) -> list[str]:
+    """The need cards of a page, each kept per need, language, search words and whether
+    the poster is shown (the only thing on a card that depends on the viewer): a search
+    still runs its queries, but renders only the cards not seen since the last change."""
+    needs = list(needs)
+    language = get_language()
+    keys = [
+        generations.fragment_key("need-card", language, n.pk, n.poster_revealed, search_query)
+        for n in needs
+    ]
+    kept, stamp = generations.lookup_many(keys, [list_cache.GENERATION])
+    cards, fresh = [], {}
+    for need, key in zip(needs, keys, strict=True):
+        html = kept.get(key)
+        if html is None:
+            html = render_to_string(
+                "research_needs/_need_card.html", {"need": need, "search_query": search_query}
+            )
+            fresh[key] = html
+        cards.append(mark_safe(html))  # noqa: S308 (our own template's output)
+    generations.store_many(fresh, stamp, list_cache.LIST_TIMEOUT)
+    return cards
+
+
+def _filter_form(request, context, *, cacheable: bool) -> str:
+    """The search form, kept per language and the form's own parameters (not the page)
+    while the topics (its choices) stay; rendered anew when it shows an error."""
+    form = context["search_form"]
+    query = request.GET.copy()
+    for name in list(query):
+        if name not in form.fields:
+            query.pop(name)
+    key = generations.fragment_key("need-filter", get_language(), query=query)
+    if not cacheable or key is None:
+        return mark_safe(render_to_string("research_needs/_need_filter.html", context))  # noqa: S308
+    html, stamp = generations.lookup(key, [list_cache.GENERATION])
+    if html is None:
+        html = render_to_string("research_needs/_need_filter.html", context)
+        generations.store(key, stamp, html, list_cache.LIST_TIMEOUT)
+    return mark_safe(html)  # noqa: S308 (our own template's output)
+
+
 def _store_list(request, key, generation, response) -> None:
     content = response.content
     # Nothing personal may go into the shared page: no CSRF token, no cookie it set.
@@ -146,6 +188,9 @@ def _need_list(request):
         "search_query": filters.get("q", ""),
         "can_create": permissions.can_create_need(request.user),
     }
+    search_query = filters.get("q", "")
+    context["cards"] = _cards(page.object_list, search_query)
+    context["filter_html"] = _filter_form(request, context, cacheable=not form.errors)
     # The content is rendered on its own (no context processors: nothing per user but
     # what the key of the member's cache holds) so that it can be kept (_member_list).
     body = render_to_string(

@@ -213,6 +213,4 @@ def test_a_word_below_the_cap_ranks_every_hit(sme):
 
     needs = selectors.search_needs(None, q="Zinn", sort="relevance")
 
-    assert [n.title for n in selectors.rank_newest_hits(needs, limit=5)] == [
-        n.title for n in needs
-    ]
+    assert [n.title for n in selectors.rank_newest_hits(needs, limit=5)] == [n.title for n in needs]

@@ -119,3 +119,28 @@ def test_invalid_filters_answer_400_each_time(client, stranger):
         response = client.get(reverse("research_needs:list"), {"topic": "no-such-topic"})
         assert response.status_code == 400
         assert "is-invalid" in response.content.decode()
+
+
+def test_kept_cards_follow_the_viewer_and_each_change(client, sme, owner, stranger):
+    """The cards are kept across queries (another page, another filter); whether the
+    poster is shown is part of their key, and a change renews them."""
+    need = NeedFactory(organisation=sme, anonymous=True, title="Anonymer Bedarf")
+    assert "Harzer Batterierecycling GmbH" in _as(client, owner, {"x": "1"})
+
+    page = _as(client, stranger, {"x": "2"})
+    assert "Anonymer Bedarf" in page
+    assert "Harzer Batterierecycling GmbH" not in page
+
+    need.title = "Umbenannter Bedarf"
+    need.save()
+    assert "Umbenannter Bedarf" in _as(client, stranger, {"x": "3"})
+
+
+def test_the_kept_search_form_shows_the_query_it_was_kept_for(client, sme, stranger):
+    NeedFactory(organisation=sme)
+    first = _as(client, stranger, {"q": "Schlacke", "page": "1"})
+    second = _as(client, stranger, {"q": "Kupfer", "page": "1"})
+
+    assert 'value="Schlacke"' in first
+    assert 'value="Kupfer"' in second
+    assert 'value="Schlacke"' not in second
