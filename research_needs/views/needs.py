@@ -168,7 +168,7 @@ def _need_list(request):
     sort = filters.pop("sort", "relevance")
     needs = selectors.search_needs(request.user, sort=sort, **filters)
     paginator = selectors.CappedPaginator(needs, PAGE_SIZE)
-    if filters.get("q") and sort == "relevance" and paginator.capped:
+    if filters.get("q") and sort == "relevance" and paginator.capped and selectors.many_hits(needs):
         # A common word: rank only its newest hits, as many as the pages show (issue 17).
         paginator.object_list = selectors.rank_newest_hits(needs, limit=paginator.cap)
     page = paginator.get_page(request.GET.get("page"))
