@@ -1,6 +1,7 @@
 """Issue 17 (P5): registering does less while it holds the event's lock — the address's
 check constraint is asked before the lock, a new registration without sessions skips the
-sign-up queries — and still gives exactly the seats there are."""
+sign-up queries, the insert needs no savepoint — and still gives exactly the seats there
+are (the races themselves: tests/events/test_concurrency.py)."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -29,6 +30,7 @@ def test_the_constraint_is_checked_before_the_lock(event, member):
     assert not any('"_check"' in text for text in locked)
     assert any('"_check"' in q["sql"] for q in queries.captured_queries)
     assert not any("events_sessionsignup" in text for text in locked)
+    assert not any(text.startswith("SAVEPOINT") for text in locked)  # the lock suffices
 
 
 def test_seats_then_the_waiting_list_in_order(event):
