@@ -52,11 +52,23 @@ def _bump_now(name: str) -> None:
         logger.warning("Could not bump the %s generation.", name, exc_info=True)
 
 
+class Bump:
+    """The on-commit callback that bumps a generation: named (Django's robust on-commit
+    handler logs ``func.__qualname__``), and it never raises."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.__qualname__ = f"{type(self).__qualname__}({name})"
+
+    def __call__(self) -> None:
+        _bump_now(self.name)
+
+
 def bump(name: str) -> None:
     """Retires every fragment stamped with ``name``: now, and again once the transaction
     commits (so a request that read the old data meanwhile cannot keep it stored)."""
     _bump_now(name)
-    transaction.on_commit(lambda: _bump_now(name))
+    transaction.on_commit(Bump(name))
 
 
 def receiver(name: str):
