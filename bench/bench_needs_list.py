@@ -3,7 +3,9 @@
 Inserts 10,000 needs (bench/needs_data.py) and measures through gunicorn with wrk
 (bench/pages.py): the trivial view (``/bench/trivial/``, "ok" through the full middleware
 stack), /needs/ for a visitor (who gets the cached page, research_needs/cache.py) and
-/needs/ for a member of one of the organisations (rendered for them every time). Targets,
+/needs/ for a member of one of the organisations (the page rendered for them around the
+list's content, which is kept per viewer state: research_needs/views/needs.py, issue 17;
+the search benchmark measures the list rendered anew). Targets,
 as ratios to the trivial view in the same run: visitors at least 0.4, members at least 0.15.
 """
 

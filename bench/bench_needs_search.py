@@ -3,8 +3,10 @@
 Inserts 10,000 needs of German recycling vocabulary (bench/needs_data.py), measures, then
 100,000 and measures again. Each shape is a few /needs/ URLs, requested one after the other
 through gunicorn (bench/web_settings.py, DEBUG=0) by a logged-in member of one of the
-organisations: members always get the page rendered for them, while visitors would be
-served the cached page after their first request, hiding the search. A shape's URLs are
+organisations. Visitors would be served the cached page after their first request, and
+members the list's kept content (issue 17), hiding the search: so every request carries a
+parameter of its own (``uncached=<n>``, which the list ignores but its cache keys include)
+and each answer is a search rendered anew. A shape's URLs are
 asked for in turn until it has ``REQUESTS`` answers; its p95 is over all of them, from the
 client's clock.
 
@@ -75,10 +77,13 @@ class Client:
     def __init__(self, port: int, headers: dict[str, str]):
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.headers = headers
+        self.sent = 0
 
     def get(self, path: str) -> tuple[float, dict[str, float]]:
         from bench.web_timing import parse
 
+        self.sent += 1  # a query of its own: never a kept page (module docstring)
+        path = f"{path}{'&' if '?' in path else '?'}uncached={self.sent}"
         started = time.perf_counter()
         self.connection.request("GET", path, headers=self.headers)
         response = self.connection.getresponse()

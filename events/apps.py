@@ -7,6 +7,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self):
+        from events.cache import connect_signals as connect_cache_signals
         from events.notifications import register_notifications
         from events.notifications_meetings import register_notifications as meeting_mails
         from events.notifications_meetings_day import (
@@ -24,3 +25,4 @@ class EventsConfig(AppConfig):
         release_mails()  # schedule releases (issue 16, item 6)
         register_sections()  # next events, stands and talks on lower apps' pages
         connect_signals()  # debounced programme PDF rebuilds (events/signals.py)
+        connect_cache_signals()  # the event page's cache generation (events/cache.py)

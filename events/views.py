@@ -4,22 +4,27 @@ selector, or a service through ``forum.shortcuts.run_service``, render. Invalid 
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from forum import throttle
+from forum import generations, throttle
 from forum.notifications.services import notification_mark_read_for
 from forum.shortcuts import confirmed, render_page, run_service
 from members.permissions import membership_of
 
+from . import cache as event_cache
 from . import permissions, selectors, services
 from .forms import GuestRegistrationForm, RegistrationChoicesForm, StandForm
 from .models import CalendarFeed, Event, ProgrammeItem, Registration, SessionSignup
@@ -59,8 +64,52 @@ def event_list(request):
 
 @require_http_methods(["GET", "HEAD"])
 def event_detail(request, slug):
+    """Visitors without pending messages get the page from the cache; members get it
+    rendered for them around the cached programme (events/cache.py, issue 17)."""
+    if request.user.is_authenticated or len(messages.get_messages(request)):
+        return _event_detail(request, slug)
+    key = generations.fragment_key("event-page", get_language(), request.path, query=request.GET)
+    html, stamp = generations.lookup(key, event_cache.PAGE_GENERATIONS) if key else (None, None)
+    if html is not None:
+        return HttpResponse(html)
+    response = _event_detail(request, slug)
+    if key:
+        response.add_post_render_callback(partial(_store_page, request, key, stamp))
+    return response
+
+
+def _store_page(request, key, stamp, response) -> None:
+    # Nothing personal may go into the shared page: no CSRF token, no cookie it set.
+    content = response.content
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or b"csrfmiddlewaretoken" in content:
+        return
+    timeout = event_cache.page_timeout(response.context_data["event"])
+    generations.store(key, stamp, content.decode(response.charset), timeout)
+
+
+def _event_and_programme(request, slug) -> tuple[Event, str, bool]:
+    """(the event as ``selectors.event_for_page`` reads it, its programme's HTML, whether it
+    has items): from the cache while nothing of the events app (nor an organisation) has
+    changed (events/cache.py), else read, rendered and kept. One round trip to the cache
+    and no query when kept. Nothing in it depends on the viewer but whether they may see
+    drafts, which is part of the key."""
+    key = generations.fragment_key(
+        "event-page-data", get_language(), slug, permissions.can_see_drafts(request.user)
+    )
+    kept, stamp = generations.lookup(key, event_cache.PAGE_GENERATIONS) if key else (None, None)
+    if kept is not None:
+        event, html, has_programme = kept
+        return event, mark_safe(html), has_programme  # noqa: S308 (stored by us)
     event = _event(request, slug)
-    items = selectors.programme(event)
+    days = selectors.programme_by_day(selectors.programme(event))
+    html = render_to_string("events/_event_programme.html", {"event": event, "days": days})
+    if key:
+        generations.store(key, stamp, (event, html, bool(days)), event_cache.page_timeout(event))
+    return event, mark_safe(html), bool(days)  # noqa: S308 (our own template's output)
+
+
+def _event_detail(request, slug):
+    event, programme, has_programme = _event_and_programme(request, slug)
     registration = selectors.registration_of(request.user, event)
     notification_mark_read_for(actor=request.user, obj=registration)
     return render_page(
@@ -68,7 +117,8 @@ def event_detail(request, slug):
         "events/event_detail.html",
         {
             "event": event,
-            "days": selectors.programme_by_day(items),
+            "programme": programme,
+            "has_programme": has_programme,
             "registration": registration,
             "seats_left": selectors.seats_left(event, taken=event.confirmed),
             "registration_state": event.registration_state(),

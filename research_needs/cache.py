@@ -18,10 +18,14 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.db import transaction
 
+from forum import generations
+
 logger = logging.getLogger(__name__)
 
 LIST_TIMEOUT = 5 * 60
-GENERATION_KEY = "research_needs:list:generation"
+# Shared with the members' cached list content (research_needs/views/needs.py, issue 17).
+GENERATION = "research_needs"
+GENERATION_KEY = generations.key(GENERATION)
 MAX_QUERY_LENGTH = 1000
 
 
@@ -84,9 +88,11 @@ def connect_signals() -> None:
 
     from members.models import Organisation, Topic
 
-    from .models import Need
+    from .models import Answer, Need
 
-    for model in (Need, Organisation, Topic):
+    # Answers: an accepted one reveals an anonymous need's poster to the answering
+    # organisation's members (their cached list content).
+    for model in (Need, Organisation, Topic, Answer):
         post_save.connect(invalidate, sender=model, dispatch_uid=f"needs_list_{model.__name__}")
         post_delete.connect(
             invalidate, sender=model, dispatch_uid=f"needs_list_del_{model.__name__}"

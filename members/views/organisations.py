@@ -6,13 +6,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from forum import sections
+from forum import generations, sections
 from forum.shortcuts import render_page, run_service
 
-from .. import permissions, selectors, services
+from .. import cache, permissions, selectors, services
 from ..forms import CompetenceProfileForm, DirectoryFilterForm, OrganisationForm
 from ..models import Organisation
 
@@ -29,6 +32,12 @@ def _managed_organisation(request, slug) -> Organisation:
 
 @require_http_methods(["GET", "HEAD"])
 def directory(request):
+    """Everyone sees the same directory: its content comes from the cache while nothing it
+    shows has changed (members/cache.py); the page around it is rendered per request."""
+    key = generations.fragment_key("directory", get_language(), query=request.GET)
+    html, stamp = generations.lookup(key, [cache.GENERATION]) if key else (None, None)
+    if html is not None:
+        return render_page(request, "members/directory.html", {"body": mark_safe(html)})  # noqa: S308
     form = DirectoryFilterForm(request.GET or None)
     filters = {}
     if form.is_bound and form.is_valid():
@@ -38,18 +47,19 @@ def directory(request):
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render_page(
-        request,
-        "members/directory.html",
-        {
-            "filter_form": form,
-            "page_obj": page,
-            "organisations": page.object_list,
-            "paginator": paginator,
-            "query_string": query.urlencode(),
-            "is_filtered": bool(filters),
-        },
-    )
+    context = {
+        "filter_form": form,
+        "page_obj": page,
+        "organisations": page.object_list,
+        "paginator": paginator,
+        "query_string": query.urlencode(),
+        "is_filtered": bool(filters),
+    }
+    body = render_to_string("members/_directory_body.html", context)
+    if key and not form.errors:
+        generations.store(key, stamp, body, cache.TIMEOUT)
+    context["body"] = mark_safe(body)  # noqa: S308 (our own template's output)
+    return render_page(request, "members/directory.html", context)
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -12,7 +12,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -229,6 +229,15 @@ class Need(models.Model):
             ),
             models.Index(fields=["status", "-published_at"], name="research_needs_status_pub"),
             models.Index(fields=["status", "deadline"], name="research_needs_status_dl"),
+            # The list's default order over open needs, newest first, as the selector sorts
+            # (nulls last, then pk): the first page and a common word's newest hits come
+            # from it without sorting the table (issue 17).
+            models.Index(
+                F("published_at").desc(nulls_last=True),
+                F("id").desc(),
+                name="research_needs_open_newest",
+                condition=Q(status="published"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -15,15 +15,18 @@ from django.contrib.auth.decorators import login_required
 from django.forms import Select
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from forum import generations
 from forum.notifications.services import notification_mark_read_for
 from forum.once import submit_once
 from forum.shortcuts import render_page, run_service
-from members.permissions import membership_of
+from members.permissions import is_organiser, membership_of
 
 from .. import cache as list_cache
 from .. import permissions, selectors, services
@@ -42,8 +45,11 @@ SUBMITTED = gettext_lazy("Your research need has been submitted. An organiser wi
 @require_http_methods(GET)
 def need_list(request):
     """The list and search. Visitors without pending messages get the page from the cache
-    (research_needs/cache.py, P3); members always get it rendered for them."""
-    if request.user.is_authenticated or len(messages.get_messages(request)):
+    (research_needs/cache.py, P3); members get the page rendered for them around the list's
+    content, which is kept per viewer state (_member_list, issue 17)."""
+    if request.user.is_authenticated:
+        return _member_list(request)
+    if len(messages.get_messages(request)):
         return _need_list(request)[0]
     try:
         key = list_cache.page_key(request, get_language())
@@ -56,6 +62,76 @@ def need_list(request):
     if key and cacheable:
         response.add_post_render_callback(partial(_store_list, request, key, generation))
     return response
+
+
+def _member_list(request):
+    """Members get the list's content from the cache when someone who may see the same
+    needs the same way (same organisation, organiser or not, may post or not) asked for it
+    with the same query and language since the last change (issue 17); the page around it
+    (their name, notifications, the logout form's CSRF token) is rendered for them."""
+    user = request.user
+    organisation = permissions.organisation_of(user)
+    key = generations.fragment_key(
+        "needs-list",
+        get_language(),
+        organisation.pk if organisation else 0,
+        is_organiser(user),
+        permissions.can_create_need(user),
+        query=request.GET,
+    )
+    html, stamp = generations.lookup(key, [list_cache.GENERATION]) if key else (None, None)
+    if html is not None:
+        return TemplateResponse(
+            request,
+            "research_needs/need_list.html",
+            {"body": mark_safe(html)},  # noqa: S308 (stored by us)
+        )
+    response, cacheable = _need_list(request)
+    if key and cacheable:
+        generations.store(key, stamp, response.context_data["body"], list_cache.LIST_TIMEOUT)
+    return response
+
+
+def _cards(needs, search_query: str) -> list[str]:
+    """The need cards of a page, each kept per need, language, search words and whether
+    the poster is shown (the only thing on a card that depends on the viewer): a search
+    still runs its queries, but renders only the cards not seen since the last change."""
+    needs = list(needs)
+    language = get_language()
+    keys = [
+        generations.fragment_key("need-card", language, n.pk, n.poster_revealed, search_query)
+        for n in needs
+    ]
+    kept, stamp = generations.lookup_many(keys, [list_cache.GENERATION])
+    cards, fresh = [], {}
+    for need, key in zip(needs, keys, strict=True):
+        html = kept.get(key)
+        if html is None:
+            html = render_to_string(
+                "research_needs/_need_card.html", {"need": need, "search_query": search_query}
+            )
+            fresh[key] = html
+        cards.append(mark_safe(html))  # noqa: S308 (our own template's output)
+    generations.store_many(fresh, stamp, list_cache.LIST_TIMEOUT)
+    return cards
+
+
+def _filter_form(request, context, *, cacheable: bool) -> str:
+    """The search form, kept per language and the form's own parameters (not the page)
+    while the topics (its choices) stay; rendered anew when it shows an error."""
+    form = context["search_form"]
+    query = request.GET.copy()
+    for name in list(query):
+        if name not in form.fields:
+            query.pop(name)
+    key = generations.fragment_key("need-filter", get_language(), query=query)
+    if not cacheable or key is None:
+        return mark_safe(render_to_string("research_needs/_need_filter.html", context))  # noqa: S308
+    html, stamp = generations.lookup(key, [list_cache.GENERATION])
+    if html is None:
+        html = render_to_string("research_needs/_need_filter.html", context)
+        generations.store(key, stamp, html, list_cache.LIST_TIMEOUT)
+    return mark_safe(html)  # noqa: S308 (our own template's output)
 
 
 def _store_list(request, key, generation, response) -> None:
@@ -92,27 +168,37 @@ def _need_list(request):
     sort = filters.pop("sort", "relevance")
     needs = selectors.search_needs(request.user, sort=sort, **filters)
     paginator = selectors.CappedPaginator(needs, PAGE_SIZE)
+    if filters.get("q") and sort == "relevance" and paginator.capped and selectors.many_hits(needs):
+        # A common word: rank only its newest hits, as many as the pages show (issue 17).
+        paginator.object_list = selectors.rank_newest_hits(needs, limit=paginator.cap)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    response = TemplateResponse(
-        request,
-        "research_needs/need_list.html",
-        {
-            "search_form": form,
-            "page_obj": page,
-            "needs": page.object_list,
-            "paginator": paginator,
-            "query_string": query.urlencode(),
-            "is_filtered": bool(filters),
-            # Open the filter panel when a filter (not just the search box) is in use, or
-            # when one of them has an error to show.
-            "has_filters": bool(set(filters) - {"q"}) or bool(set(form.errors) - {"q"}),
-            "searched": bool(filters.get("q")),
-            "search_query": filters.get("q", ""),
-            "can_create": permissions.can_create_need(request.user),
-        },
+    context = {
+        "search_form": form,
+        "page_obj": page,
+        "needs": page.object_list,
+        "paginator": paginator,
+        "query_string": query.urlencode(),
+        "is_filtered": bool(filters),
+        # Open the filter panel when a filter (not just the search box) is in use, or
+        # when one of them has an error to show.
+        "has_filters": bool(set(filters) - {"q"}) or bool(set(form.errors) - {"q"}),
+        "searched": bool(filters.get("q")),
+        "search_query": filters.get("q", ""),
+        "can_create": permissions.can_create_need(request.user),
+    }
+    search_query = filters.get("q", "")
+    context["cards"] = _cards(page.object_list, search_query)
+    context["filter_html"] = _filter_form(request, context, cacheable=not form.errors)
+    # The content is rendered on its own (no context processors: nothing per user but
+    # what the key of the member's cache holds) so that it can be kept (_member_list).
+    body = render_to_string(
+        "research_needs/_need_list_body.html",
+        {**context, "user": request.user, "request": request},
     )
+    context["body"] = mark_safe(body)  # noqa: S308 (our own template's output)
+    response = TemplateResponse(request, "research_needs/need_list.html", context)
     return response, not form.errors
 
 

@@ -372,6 +372,7 @@ def test_programme_build_callback_failing_is_logged_not_raised(
     """A robust on-commit callback must be nameable: Django logs ``func.__qualname__``, and
     the partial used before made that logging itself raise AttributeError."""
     from events import signals, tasks
+    from forum import generations
 
     settings.EVENTS_PDF_AUTOBUILD = True
 
@@ -388,7 +389,10 @@ def test_programme_build_callback_failing_is_logged_not_raised(
         for n in range(5):
             ProgrammeItemFactory(event=event, title=f"Vortrag {n}")
 
-    assert all(isinstance(c, signals.QueueBuild) and c.__qualname__ for c in callbacks)
+    # Besides the builds, the event page's cache generation is bumped (forum/generations.py).
+    builds = [c for c in callbacks if not isinstance(c, generations.Bump)]
+    assert builds and all(isinstance(c, signals.QueueBuild) for c in builds)
+    assert all(c.__qualname__ for c in callbacks)
     warnings = [r for r in caplog.records if "Could not queue the programme PDF" in r.message]
     assert len(warnings) == 1  # the first failure; the others skip the dead broker at once
     assert signals._broker_down_until > 0

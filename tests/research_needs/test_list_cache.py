@@ -184,3 +184,62 @@ def test_list_says_more_than_when_capped(client, sme, monkeypatch):
     NeedFactory.create_batch(3, organisation=sme)
 
     assert "More than 2 research needs" in _get(client, language="en")
+
+
+def test_a_common_word_ranks_only_its_newest_hits(client, sme, monkeypatch):
+    """Issue 17: beyond the count's cap, only as many hits as the pages show are ranked,
+    the newest; among them the best match comes first."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(selectors.CappedPaginator, "cap", 2)
+    monkeypatch.setattr(selectors, "RANK_ALL_UP_TO", 0)  # PostgreSQL expects "many"
+    now = timezone.now()
+    for days, title in ((3, "Zink Zink Zink alt"), (2, "Zink mittel"), (1, "Zink Zink neu")):
+        NeedFactory(organisation=sme, title=title, published_at=now - timedelta(days=days))
+
+    page = _get(client, {"q": "Zink"}, language="en")
+
+    assert "More than 2 results" in page
+    assert "<mark>Zink</mark> alt" not in page  # the oldest, though the best match
+    assert page.index("<mark>Zink</mark> <mark>Zink</mark> neu") < page.index(
+        "<mark>Zink</mark> mittel"
+    )
+
+
+def test_a_word_below_the_cap_ranks_every_hit(sme):
+    NeedFactory(organisation=sme, title="Zinn aus Loten")
+    NeedFactory(organisation=sme, title="Zinn Zinn Zinn")
+
+    needs = selectors.search_needs(None, q="Zinn", sort="relevance")
+
+    assert [n.title for n in selectors.rank_newest_hits(needs, limit=5)] == [n.title for n in needs]
+
+
+def test_few_expected_hits_are_all_ranked(client, sme, monkeypatch):
+    """Just above the count's cap, ranking every hit is cheaper: the oldest best match
+    still comes first."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(selectors.CappedPaginator, "cap", 2)
+    now = timezone.now()
+    for days, title in ((3, "Zink Zink Zink alt"), (2, "Zink mittel"), (1, "Zink Zink neu")):
+        NeedFactory(organisation=sme, title=title, published_at=now - timedelta(days=days))
+
+    page = _get(client, {"q": "Zink"}, language="en")
+
+    assert page.index("<mark>Zink</mark> <mark>Zink</mark> <mark>Zink</mark> alt") < page.index(
+        "<mark>Zink</mark> <mark>Zink</mark> neu"
+    )
+
+
+def test_many_hits_asks_the_planner(sme, monkeypatch):
+    NeedFactory.create_batch(3, organisation=sme, title="Zink")
+    needs = selectors.search_needs(None, q="Zink", sort="relevance")
+
+    assert not selectors.many_hits(needs)
+    monkeypatch.setattr(selectors, "RANK_ALL_UP_TO", 0)
+    assert selectors.many_hits(needs)
