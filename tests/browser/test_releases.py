@@ -1,6 +1,6 @@
 """Schedule releases in Chromium (issue 16, item 6), in German and English: an attendee stars
-a talk; the organiser releases the programme, moves the talk in the admin (the public still
-sees the old time), looks at the pending change and releases version 2; the attendee gets
+a talk; the organiser releases the programme, moves the talk in the schedule editor by
+keyboard, has a clashing move refused with its reason (the public still sees the old time), looks at the pending change and releases version 2; the attendee gets
 the mail with the new time, and the public programme marks the talk as moved. axe finds
 nothing on the release page, the programme and the changelog; the release page and the
 programme are photographed at 1366 and 390 px (test-artifacts/)."""
@@ -18,6 +18,7 @@ from tests.browser.helpers import (
     LANGUAGES,
     PASSWORD,
     PHONE,
+    allow_error_status,
     check,
     follow,
     login,
@@ -69,6 +70,10 @@ def forum(live_site):
     return event, talk
 
 
+def _editor_status(page, text: str) -> None:
+    page.locator("#se-status", has_text=text).wait_for(timeout=10_000)
+
+
 def _shoot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / name, full_page=True)
@@ -76,7 +81,7 @@ def _shoot(page, name: str) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_released_change_reaches_the_attendee_who_starred_it(new_page, forum, language):
-    from events.models import AgendaStar, ScheduleRelease
+    from events.models import AgendaStar, ProgrammeItem, ScheduleRelease
 
     event, talk = forum
     anna = make_person("anna")
@@ -103,11 +108,38 @@ def test_a_released_change_reaches_the_attendee_who_starred_it(new_page, forum, 
     assert ScheduleRelease.objects.get(event=event).version == 1
     assert mail.outbox == []  # nothing changed for anyone yet
 
-    # ... moves the talk to 11:30 in the admin: the public still sees 10:00.
-    open_page(admin, f"{prefix(language)}/admin/events/programmeitem/{talk.pk}/change/")
-    admin.locator("#id_starts_at_1").fill("11:30:00")
-    admin.locator("#id_ends_at_1").fill("12:00:00")
-    submit(admin, admin.locator("input[name=_save]"))
+    # ... moves the talk to 11:30 in the schedule editor, by keyboard (issue 16, item 5).
+    open_page(admin, url(language, "admin:events_event_schedule_editor", object_id=event.pk))
+    check(admin, language)
+    card_in_editor = admin.locator(f"#se-item-{talk.pk}")
+    card_in_editor.focus()
+    for _ in range(18):  # 5 minutes a step: 10:00 -> 11:30
+        admin.keyboard.press("ArrowDown")
+    admin.keyboard.press("Enter")
+    _editor_status(admin, t(language, "Saved: %(item)s", item="").strip())
+    talk.refresh_from_db()
+    assert talk.starts_at == event.starts_at + timedelta(hours=2, minutes=30)
+
+    # A clash is refused with its reason: the opening talk cannot move onto it in the Aula.
+    allow_error_status(admin, 400)  # the refusal's answer; Chromium logs every 4xx
+    opening = ProgrammeItem.objects.get(event=event, title="Schwarzmasse aus dem Harz")
+    admin.locator(f"#se-item-{opening.pk}").focus()
+    for _ in range(30):  # 09:00 -> 11:30
+        admin.keyboard.press("ArrowDown")
+    admin.keyboard.press("Enter")
+    reason = t(
+        language,
+        "%(room)s is already used at this time by “%(other)s” (%(when)s).",
+        room="Aula",
+        other=talk.title,
+        when="",
+    ).split(" (")[0]
+    _editor_status(admin, reason)
+    opening.refresh_from_db()
+    assert opening.starts_at == event.starts_at  # nothing saved
+    admin.keyboard.press("Escape")
+
+    # The public still sees 10:00 until the next release.
     open_page(attendee, url(language, "events:programme", slug=event.slug))
     card = attendee.locator("article", has_text=talk.title)
     assert f"10:00{DASH}10:30" in card.inner_text()
