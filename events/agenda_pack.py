@@ -1,0 +1,196 @@
+"""The agendas of all meeting participants at once (issue 14): one personal agenda PDF each
+(the same page as the agenda PDF view's), built in parallel, and the organisers' ZIP of them.
+
+WeasyPrint needs 50-100 ms of CPU for each one-page agenda and holds the GIL, so 300 of them
+take 20-30 s in one process. ``agenda_pdfs`` therefore reads the database and renders every
+HTML page in the calling process (children never touch the database), then turns the HTML
+into PDF bytes in a pool of forked processes, one per core (at most ``MAX_WORKERS``).
+
+- Forking: the children inherit Django's settings, the loaded WeasyPrint and its fonts (the
+  parent renders the first agenda itself before forking, so the font set-up is paid once).
+  Database connections not inside a transaction are closed first; a child never uses them
+  and leaves with ``os._exit`` (multiprocessing's way), so an inherited socket is never
+  written to.
+- A daemonic process cannot have children: a Celery prefork worker's processes are daemonic
+  (billiard marks them so for multiprocessing too), and there the PDFs are made one after
+  another in the same process. So are they where "fork" is not available, for one person
+  or when ``workers=1``.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import multiprocessing
+import os
+import secrets
+import zipfile
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+
+from django.core.files.base import ContentFile
+from django.db import connections, transaction
+from django.utils import timezone, translation
+from django.utils.text import slugify
+
+from forum import locking
+
+from . import pdf, selectors
+from .models import BERLIN, Event, Registration
+from .models_meetings import MeetingParticipant, MeetingSettings
+from .selectors_meetings_outcomes import agenda_meetings
+
+logger = logging.getLogger(__name__)
+
+MAX_WORKERS = 8
+
+
+# --- HTML → PDF, in parallel -----------------------------------------------------------------
+
+
+def _render(html: str) -> bytes:
+    """The children's work: WeasyPrint only (module level, so the pool can call it)."""
+    return pdf.render_pdf(html)
+
+
+def _daemonic() -> bool:
+    if multiprocessing.current_process().daemon:
+        return True
+    try:
+        import billiard.process
+    except ImportError:  # pragma: no cover - billiard comes with Celery
+        return False
+    return bool(billiard.process.current_process().daemon)
+
+
+def pool_size(count: int, workers: int | None = None) -> int:
+    """How many processes render ``count`` PDFs: 1 (no pool) in a daemonic process, without
+    "fork", or for a single PDF; else ``workers`` or one per core, at most ``MAX_WORKERS``."""
+    if workers is None:
+        workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    workers = max(1, min(workers, MAX_WORKERS, count))
+    if workers > 1 and (_daemonic() or "fork" not in multiprocessing.get_all_start_methods()):
+        return 1
+    return workers
+
+
+def _close_idle_connections() -> None:
+    """Closes every database connection that is not inside a transaction (it is reopened
+    on next use), so the children start without a live one."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
+
+
+def render_all(htmls: list[str], *, workers: int | None = None) -> list[bytes]:
+    """The PDFs of ``htmls``, in their order."""
+    if not htmls:
+        return []
+    size = pool_size(len(htmls), workers)
+    first = _render(htmls[0])  # also loads WeasyPrint's fonts before the fork
+    rest = htmls[1:]
+    if size == 1 or not rest:
+        return [first, *(_render(html) for html in rest)]
+    _close_idle_connections()
+    chunksize = max(1, math.ceil(len(rest) / (size * 4)))
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=size, mp_context=context) as executor:
+        return [first, *executor.map(_render, rest, chunksize=chunksize)]
+
+
+# --- Reading and rendering the HTML ----------------------------------------------------------
+
+
+def _registrations(event: Event, people: list) -> dict[int, Registration]:
+    return {
+        registration.user_id: registration
+        for registration in Registration.objects.filter(
+            event=event, user__in=[person.pk for person in people]
+        ).order_by("created_at", "pk")
+    }
+
+
+def agenda_htmls(event: Event, people: Iterable) -> dict[int, str]:
+    """Each user's agenda page as HTML, by user pk, in the language of their registration at
+    ``event`` (the event's without one). The same selectors as the agenda PDF view."""
+    people = list(people)
+    registrations = _registrations(event, people)
+    htmls = {}
+    for person in people:
+        registration = registrations.get(person.pk)
+        language = registration.language if registration else event.language
+        items = selectors.agenda(event, user=person)
+        meetings = agenda_meetings(event, person)
+        name = person.get_full_name() or person.email
+        with translation.override(language):
+            htmls[person.pk] = pdf.agenda_html(event, items, name, meetings)
+    return htmls
+
+
+def agenda_pdfs(event: Event, people: Iterable, *, workers: int | None = None) -> dict[int, bytes]:
+    """Each user's one-page agenda PDF, by user pk (see the module's docstring)."""
+    htmls = agenda_htmls(event, people)
+    keys = list(htmls)
+    return dict(zip(keys, render_all([htmls[key] for key in keys], workers=workers), strict=True))
+
+
+# --- The organisers' ZIP -----------------------------------------------------------------------
+
+
+def pack_people(event: Event) -> list:
+    """The opted-in meeting participants with an account, by name."""
+    participants = (
+        MeetingParticipant.objects.filter(event=event, registration__user__isnull=False)
+        .select_related("registration__user")
+        .order_by("registration__name", "pk")
+    )
+    return [participant.registration.user for participant in participants]
+
+
+def file_name(person) -> str:
+    """A safe file name in the ZIP: the name as a slug and the user's pk (names repeat)."""
+    stem = slugify(person.get_full_name() or person.email.split("@")[0])[:60] or "agenda"
+    return f"{stem}-{person.pk}.pdf"
+
+
+def pack_bytes(event: Event, *, workers: int | None = None) -> bytes:
+    people = pack_people(event)
+    pdfs = agenda_pdfs(event, people, workers=workers)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for person in people:
+            archive.writestr(file_name(person), pdfs[person.pk])
+    return buffer.getvalue()
+
+
+def _new_name(event: Event) -> str:
+    stamp = timezone.localtime(timezone.now(), BERLIN).strftime("%Y%m%d-%H%M%S")
+    return f"{event.slug}-agendas-{stamp}-{secrets.token_hex(4)}.zip"
+
+
+def pack_build(event: Event, *, workers: int | None = None) -> MeetingSettings | None:
+    """Builds the ZIP and stores it on the event's meeting settings, unless a build that
+    started later was stored meanwhile; the replaced file is deleted after commit."""
+    started_at = timezone.now()
+    data = pack_bytes(event, workers=workers)
+    with transaction.atomic():
+        settings = MeetingSettings.objects.filter(event=event).first()
+        if settings is None:
+            return None
+        settings = locking.lock_one(MeetingSettings, settings.pk)
+        built = settings.agendas_zip_built_at
+        if built and built > started_at:
+            return settings
+        old_name = settings.agendas_zip.name
+        settings.agendas_zip.save(_new_name(event), ContentFile(data), save=False)
+        settings.agendas_zip_built_at = started_at
+        MeetingSettings.objects.filter(pk=settings.pk).update(
+            agendas_zip=settings.agendas_zip.name,
+            agendas_zip_built_at=started_at,
+            agendas_zip_queued_at=None,
+        )
+        if old_name:
+            storage = settings.agendas_zip.storage
+            transaction.on_commit(lambda: storage.delete(old_name), robust=True)
+    return settings
