@@ -24,8 +24,10 @@ def _organiser_event(request, slug):
     if not permissions.can_manage_events(request.user):
         raise Http404
     event = _event(request, slug)
-    if not MeetingSettings.objects.filter(event=event).exists():
-        raise Http404
+    try:
+        event.meeting_settings  # noqa: B018 (fetched once here, cached on the event)
+    except MeetingSettings.DoesNotExist as exc:
+        raise Http404 from exc
     return event
 
 
@@ -34,7 +36,7 @@ def meeting_figures(request, slug):
     event = _organiser_event(request, slug)
     if event is None:
         return redirect_to_login(request.get_full_path())
-    settings = MeetingSettings.objects.get(event=event)
+    settings = event.meeting_settings
     return render_page(
         request,
         "events/meetings/figures.html",
@@ -90,7 +92,7 @@ def agenda_pack_download(request, slug):
     event = _organiser_event(request, slug)
     if event is None:
         return redirect_to_login(request.get_full_path())
-    settings = MeetingSettings.objects.get(event=event)
+    settings = event.meeting_settings
     if not settings.agendas_zip:
         raise Http404
     try:
