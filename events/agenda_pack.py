@@ -2,15 +2,16 @@
 (the same page as the agenda PDF view's), built in parallel, and the organisers' ZIP of them.
 
 WeasyPrint needs 50-100 ms of CPU for each one-page agenda and holds the GIL, so 300 of them
-take 20-30 s in one process. ``agenda_pdfs`` therefore reads the database and renders every
-HTML page in the calling process (children never touch the database), then turns the HTML
-into PDF bytes in a pool of forked processes, one per core (at most ``MAX_WORKERS``).
+take 20-30 s in one process. ``agenda_pdfs`` therefore turns HTML into PDF bytes in a pool of
+forked processes, one per core (at most ``MAX_WORKERS``), while the calling process reads the
+database and renders the HTML of the next pages (children never touch the database).
 
-- Forking: the children inherit Django's settings, the loaded WeasyPrint and its fonts (the
-  parent renders the first agenda itself before forking, so the font set-up is paid once).
-  Database connections not inside a transaction are closed first; a child never uses them
-  and leaves with ``os._exit`` (multiprocessing's way), so an inherited socket is never
-  written to.
+- Forking: the children inherit Django's settings (MEDIA_ROOT and the static directories the
+  PDF fetcher allows) and WeasyPrint, already initialised by a tiny warm-up document in the
+  parent. Database connections not inside a transaction are closed, then the pool's
+  processes are all started before the parent reads anything; a child never uses an
+  inherited connection and leaves with ``os._exit`` (multiprocessing's way), so such a
+  socket is never written to by it.
 - A daemonic process cannot have children: a Celery prefork worker's processes are daemonic
   (billiard marks them so for multiprocessing too), and there the PDFs are made one after
   another in the same process. So are they where "fork" is not available, for one person
@@ -21,12 +22,11 @@ from __future__ import annotations
 
 import io
 import logging
-import math
 import multiprocessing
 import os
 import secrets
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
 from django.core.files.base import ContentFile
@@ -83,20 +83,33 @@ def _close_idle_connections() -> None:
             connection.close()
 
 
-def render_all(htmls: list[str], *, workers: int | None = None) -> list[bytes]:
-    """The PDFs of ``htmls``, in their order."""
-    if not htmls:
-        return []
-    size = pool_size(len(htmls), workers)
-    first = _render(htmls[0])  # also loads WeasyPrint's fonts before the fork
-    rest = htmls[1:]
-    if size == 1 or not rest:
-        return [first, *(_render(html) for html in rest)]
+#: Rendered in the parent before the fork, so the children inherit an initialised Pango
+#: and fontconfig instead of each setting them up.
+_WARM_UP = '<!doctype html><html lang="en"><title>-</title><p>-</p></html>'
+
+
+def render_pdfs(pages: Iterable[tuple[Hashable, str]], count: int, *, workers=None) -> dict:
+    """The PDFs of ``pages`` ((key, HTML) pairs, ``count`` of them) by key. ``pages`` is
+    consumed lazily: with a pool, the parent reads and renders the next page while the
+    children turn the earlier ones into PDFs."""
+    size = pool_size(count, workers)
+    if size == 1:
+        return {key: _render(html) for key, html in pages}
+    _render(_WARM_UP)
     _close_idle_connections()
-    chunksize = max(1, math.ceil(len(rest) / (size * 4)))
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=size, mp_context=context) as executor:
-        return [first, *executor.map(_render, rest, chunksize=chunksize)]
+        # With "fork" the pool starts all its processes at the first submit: this one, so
+        # they are forked before the parent touches the database again.
+        executor.submit(os.getpid).result()
+        futures = {key: executor.submit(_render, html) for key, html in pages}
+        return {key: future.result() for key, future in futures.items()}
+
+
+def render_all(htmls: list[str], *, workers: int | None = None) -> list[bytes]:
+    """The PDFs of ``htmls``, in their order."""
+    pdfs = render_pdfs(enumerate(htmls), len(htmls), workers=workers)
+    return [pdfs[index] for index in range(len(htmls))]
 
 
 # --- Reading and rendering the HTML ----------------------------------------------------------
@@ -111,12 +124,8 @@ def _registrations(event: Event, people: list) -> dict[int, Registration]:
     }
 
 
-def agenda_htmls(event: Event, people: Iterable) -> dict[int, str]:
-    """Each user's agenda page as HTML, by user pk, in the language of their registration at
-    ``event`` (the event's without one). The same selectors as the agenda PDF view."""
-    people = list(people)
+def _agenda_pages(event: Event, people: list) -> Iterator[tuple[int, str]]:
     registrations = _registrations(event, people)
-    htmls = {}
     for person in people:
         registration = registrations.get(person.pk)
         language = registration.language if registration else event.language
@@ -124,15 +133,19 @@ def agenda_htmls(event: Event, people: Iterable) -> dict[int, str]:
         meetings = agenda_meetings(event, person)
         name = person.get_full_name() or person.email
         with translation.override(language):
-            htmls[person.pk] = pdf.agenda_html(event, items, name, meetings)
-    return htmls
+            yield person.pk, pdf.agenda_html(event, items, name, meetings)
+
+
+def agenda_htmls(event: Event, people: Iterable) -> dict[int, str]:
+    """Each user's agenda page as HTML, by user pk, in the language of their registration at
+    ``event`` (the event's without one). The same selectors as the agenda PDF view."""
+    return dict(_agenda_pages(event, list(people)))
 
 
 def agenda_pdfs(event: Event, people: Iterable, *, workers: int | None = None) -> dict[int, bytes]:
     """Each user's one-page agenda PDF, by user pk (see the module's docstring)."""
-    htmls = agenda_htmls(event, people)
-    keys = list(htmls)
-    return dict(zip(keys, render_all([htmls[key] for key in keys], workers=workers), strict=True))
+    people = list(people)
+    return render_pdfs(_agenda_pages(event, people), len(people), workers=workers)
 
 
 # --- The organisers' ZIP -----------------------------------------------------------------------

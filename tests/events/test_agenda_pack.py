@@ -8,6 +8,7 @@ import io
 import multiprocessing
 import zipfile
 
+import billiard
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
@@ -95,10 +96,13 @@ def _render_in_daemon(htmls, results):
     results.put((agenda_pack.pool_size(len(htmls), 2), agenda_pack.render_all(htmls, workers=2)))
 
 
-def test_a_daemonic_process_renders_one_after_another(world):
-    """A Celery prefork worker's processes are daemonic and may not have children."""
+@pytest.mark.parametrize("processes", ["multiprocessing", "billiard"])
+def test_a_daemonic_process_renders_one_after_another(world, processes):
+    """A Celery prefork worker's processes (billiard's) are daemonic and may not have
+    children: there the PDFs are made in the process itself."""
     htmls = list(agenda_pack.agenda_htmls(world["event"], [world["anna"], world["ben"]]).values())
-    context = multiprocessing.get_context("fork")
+    module = billiard if processes == "billiard" else multiprocessing
+    context = module.get_context("fork")
     results = context.Queue()
     child = context.Process(target=_render_in_daemon, args=(htmls, results), daemon=True)
     child.start()
