@@ -14,6 +14,8 @@ process, after a warm-up build (fonts), is shown beside it.
 
 from __future__ import annotations
 
+import os
+import resource
 import time
 from datetime import timedelta
 
@@ -174,14 +176,20 @@ def run() -> None:
         f"CPU {1000 * cpu / len(sample):.0f} ms; {len(sample)} agendas)"
     )
     workers = agenda_pack.pool_size(people)
-    started = time.perf_counter()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started, cpu_started = time.perf_counter(), time.process_time()
     pdfs = agenda_pack.agenda_pdfs(event, users)
     wall = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_children = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
     _check(pdfs, users)
     size = sum(len(data) for data in pdfs.values())
     print(
         f"   parallel: {people} PDFs, {size // 1024} KiB, {workers} processes, "
-        f"{1000 * wall / people:.0f} ms per agenda"
+        f"{1000 * wall / people:.0f} ms per agenda; CPU {cpu:.1f} s here and "
+        f"{cpu_children:.1f} s in the processes: {(cpu + cpu_children) / wall:.1f} cores "
+        f"busy of {os.cpu_count()} (neighbours on a shared machine take the rest)"
     )
     figure(
         f"agenda PDFs for {people} participants (wall)",

@@ -25,10 +25,11 @@ import logging
 import multiprocessing
 import os
 import secrets
+import threading
 import zipfile
 from collections.abc import Hashable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 
+import billiard
 from django.core.files.base import ContentFile
 from django.db import connections, transaction
 from django.utils import timezone, translation
@@ -54,23 +55,17 @@ def _render(html: str) -> bytes:
     return pdf.render_pdf(html)
 
 
-def _daemonic() -> bool:
-    if multiprocessing.current_process().daemon:
-        return True
-    try:
-        import billiard.process
-    except ImportError:  # pragma: no cover - billiard comes with Celery
-        return False
-    return bool(billiard.process.current_process().daemon)
-
-
 def pool_size(count: int, workers: int | None = None) -> int:
-    """How many processes render ``count`` PDFs: 1 (no pool) in a daemonic process, without
-    "fork", or for a single PDF; else ``workers`` or one per core, at most ``MAX_WORKERS``."""
+    """How many processes render ``count`` PDFs: ``workers`` or one per core, at most
+    ``MAX_WORKERS`` and ``count``; 1 (no pool) where forking is unsafe or unavailable: in a
+    process running other threads (a threaded web server, Celery's thread pool), where a
+    lock another thread holds at the fork would stay locked in the child."""
     if workers is None:
         workers = min(os.cpu_count() or 1, MAX_WORKERS)
     workers = max(1, min(workers, MAX_WORKERS, count))
-    if workers > 1 and (_daemonic() or "fork" not in multiprocessing.get_all_start_methods()):
+    if workers > 1 and (
+        threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         return 1
     return workers
 
@@ -97,13 +92,17 @@ def render_pdfs(pages: Iterable[tuple[Hashable, str]], count: int, *, workers=No
         return {key: _render(html) for key, html in pages}
     _render(_WARM_UP)
     _close_idle_connections()
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=size, mp_context=context) as executor:
-        # With "fork" the pool starts all its processes at the first submit: this one, so
-        # they are forked before the parent touches the database again.
-        executor.submit(os.getpid).result()
-        futures = {key: executor.submit(_render, html) for key, html in pages}
-        return {key: future.result() for key, future in futures.items()}
+    # billiard's pool (Celery's multiprocessing), as its processes may have children even
+    # when daemonic, as a Celery prefork worker's are; it forks them all here, before the
+    # parent reads anything.
+    pool = billiard.get_context("fork").Pool(processes=size)
+    try:
+        results = {key: pool.apply_async(_render, (html,)) for key, html in pages}
+        pdfs = {key: result.get() for key, result in results.items()}
+    finally:
+        pool.terminate()
+        pool.join()
+    return pdfs
 
 
 def render_all(htmls: list[str], *, workers: int | None = None) -> list[bytes]:

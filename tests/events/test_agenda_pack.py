@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import threading
 import zipfile
 
 import billiard
@@ -97,9 +98,9 @@ def _render_in_daemon(htmls, results):
 
 
 @pytest.mark.parametrize("processes", ["multiprocessing", "billiard"])
-def test_a_daemonic_process_renders_one_after_another(world, processes):
-    """A Celery prefork worker's processes (billiard's) are daemonic and may not have
-    children: there the PDFs are made in the process itself."""
+def test_a_daemonic_process_still_renders_in_parallel(world, processes):
+    """A Celery prefork worker's processes (billiard's) are daemonic, and multiprocessing
+    refuses them children; billiard's pool does not."""
     htmls = list(agenda_pack.agenda_htmls(world["event"], [world["anna"], world["ben"]]).values())
     module = billiard if processes == "billiard" else multiprocessing
     context = module.get_context("fork")
@@ -109,8 +110,26 @@ def test_a_daemonic_process_renders_one_after_another(world, processes):
     size, pdfs = results.get(timeout=120)
     child.join(timeout=30)
 
-    assert size == 1
+    assert size == 2
     assert "Anna Adler" in _text(pdfs[0]) and "Ben Baker" in _text(pdfs[1])
+
+
+def test_with_other_threads_running_the_pdfs_are_made_in_the_process(world):
+    """Forking a process that runs other threads could leave a lock locked in the child."""
+    htmls = list(agenda_pack.agenda_htmls(world["event"], [world["anna"], world["ben"]]).values())
+    assert threading.active_count() == 1  # the pools of the tests before are gone
+    out = {}
+
+    def run():
+        out["size"] = agenda_pack.pool_size(2, 2)
+        out["pdfs"] = agenda_pack.render_all(htmls, workers=2)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=120)
+
+    assert out["size"] == 1
+    assert "Anna Adler" in _text(out["pdfs"][0]) and "Ben Baker" in _text(out["pdfs"][1])
 
 
 def test_the_task_stores_a_zip_with_one_agenda_per_participant(world):
