@@ -12,6 +12,7 @@ import zipfile
 import billiard
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from events import agenda_pack, tasks
@@ -239,3 +240,17 @@ def test_a_double_click_queues_one_build(client, world, django_capture_on_commit
     with django_capture_on_commit_callbacks() as callbacks:
         assert agenda_pack_request(event=event, actor=organiser()) is True
     assert len(callbacks) == 1
+
+
+def test_a_failed_build_lets_the_organisers_ask_again(world, monkeypatch):
+    event = world["event"]
+    MeetingSettings.objects.filter(event=event).update(agendas_zip_queued_at=timezone.now())
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(agenda_pack, "pack_bytes", broken)
+    with pytest.raises(OSError):
+        tasks.build_agenda_pack(event.pk)
+
+    assert MeetingSettings.objects.get(event=event).agendas_zip_queued_at is None
