@@ -189,7 +189,8 @@ def run() -> None:
         f"   parallel: {people} PDFs, {size // 1024} KiB, {workers} processes, "
         f"{1000 * wall / people:.0f} ms per agenda; CPU {cpu:.1f} s here and "
         f"{cpu_children:.1f} s in the processes: {(cpu + cpu_children) / wall:.1f} cores "
-        f"busy of {os.cpu_count()} (neighbours on a shared machine take the rest)"
+        f"busy of {os.cpu_count()} (neighbours on a shared machine take the rest); "
+        f"with {workers} idle cores about {max(cpu_children / workers, cpu):.1f} s"
     )
     figure(
         f"agenda PDFs for {people} participants (wall)",
