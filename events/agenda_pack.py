@@ -10,12 +10,15 @@ database and renders the HTML of the next pages (children never touch the databa
   PDF fetcher allows) and WeasyPrint, already initialised by a tiny warm-up document in the
   parent. Database connections not inside a transaction are closed, then the pool's
   processes are all started before the parent reads anything; a child never uses an
-  inherited connection and leaves with ``os._exit`` (multiprocessing's way), so such a
-  socket is never written to by it.
-- A daemonic process cannot have children: a Celery prefork worker's processes are daemonic
-  (billiard marks them so for multiprocessing too), and there the PDFs are made one after
-  another in the same process. So are they where "fork" is not available, for one person
-  or when ``workers=1``.
+  inherited connection and leaves with ``os._exit``, so such a socket is never written to
+  by it.
+- The pool is billiard's (Celery's fork of multiprocessing): a Celery prefork worker's
+  processes are daemonic, and multiprocessing refuses a daemonic process children (billiard
+  marks its processes daemonic for multiprocessing too); billiard does not.
+- A process running other threads (a threaded web server such as ``runserver``, Celery's
+  thread pool) is not forked: a lock another thread holds at that moment would stay locked
+  in the child. There, where "fork" is not available, for one person or with ``workers=1``
+  the PDFs are made one after another in the calling process.
 """
 
 from __future__ import annotations
