@@ -33,3 +33,8 @@ def programme_pdf_queue(event_id: int) -> None:
 
 def badges_queue(event_id: int) -> None:
     _queue("build_badges", event_id)
+
+
+def agenda_pack_queue(event_id: int) -> None:
+    """The ZIP of every meeting participant's agenda (services/agenda_pack.py)."""
+    _queue("build_agenda_pack", event_id)

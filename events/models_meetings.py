@@ -72,6 +72,19 @@ class MeetingSettings(models.Model):
         ),
     )
     schedule_published_at = models.DateTimeField(_("schedule published"), null=True, blank=True)
+    # The agendas of all participants as one ZIP (events/agenda_pack.py), organisers only.
+    agendas_zip = models.FileField(
+        _("agendas of all participants (ZIP)"),
+        upload_to="events/agendas/",
+        blank=True,
+        editable=False,
+    )
+    agendas_zip_built_at = models.DateTimeField(
+        _("agendas ZIP built"), null=True, blank=True, editable=False
+    )
+    agendas_zip_queued_at = models.DateTimeField(
+        _("agendas ZIP queued"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("meeting settings")

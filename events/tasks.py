@@ -56,3 +56,21 @@ def meeting_day_reminders() -> int:
     from .services.meetings_outcomes import meeting_day_reminders_send
 
     return meeting_day_reminders_send()
+
+
+@shared_task(name="events.build_agenda_pack")
+def build_agenda_pack(event_id: int) -> str | None:
+    """The agendas of all meeting participants as one ZIP (issue 14; agenda_pack.py)."""
+    from . import agenda_pack
+    from .models_meetings import MeetingSettings
+
+    event = Event.objects.filter(pk=int(event_id)).first()
+    if event is None:
+        return None
+    try:
+        settings = agenda_pack.pack_build(event)
+    except Exception:
+        # A failed build must not block the organisers' next request for a quarter hour.
+        MeetingSettings.objects.filter(event=event).update(agendas_zip_queued_at=None)
+        raise
+    return settings.agendas_zip.name if settings else None

@@ -94,4 +94,14 @@ urlpatterns = [
         views_meetings_figures.meeting_lists_pdf,
         name="meeting_lists_pdf",
     ),
+    path(
+        "<slug:slug>/meetings/agendas/build/",
+        views_meetings_figures.agenda_pack_build,
+        name="agenda_pack_build",
+    ),
+    path(
+        "<slug:slug>/meetings/agendas.zip",
+        views_meetings_figures.agenda_pack_download,
+        name="agenda_pack_download",
+    ),
 ]

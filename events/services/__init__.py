@@ -17,6 +17,7 @@ Split by subject and re-exported here, so ``from events import services`` and
 
 from ..selectors import seats_left
 from .agenda import agenda_star_set, agenda_stars_erase
+from .agenda_pack import agenda_pack_request  # noqa: F401 (issue 14: agendas ZIP)
 from .checkin import registration_check_in_undo, registration_walk_in
 from .feeds import calendar_feed_delete, calendar_feed_for, calendar_feed_renew
 from .meetings import (  # noqa: F401 (issue 14: B2B meetings)

@@ -194,8 +194,30 @@ MATRIX = [
         lambda w: [_meetings(w)["event"].slug],
         [LOGIN, 404, 404, 404, 200],
     ),
+    # The agendas ZIP (issue 14): organisers only; built by the matrix's own task run.
+    (
+        "agenda_pack_build",
+        "post",
+        lambda w: [_meetings(w)["event"].slug],
+        [LOGIN, 404, 404, 404, 302],
+    ),
+    (
+        "agenda_pack_download",
+        "get",
+        lambda w: [_agenda_pack(w).slug],
+        [LOGIN, 404, 404, 404, 200],
+    ),
+    ("agenda_pack_download", "get", lambda w: [w["open"].slug], [LOGIN, 404, 404, 404, 404]),
 ]
 WORLD_GUEST_TOKEN = "guest-token-of-the-permission-world"
+
+
+def _agenda_pack(w):
+    from events import tasks
+
+    event = _meetings(w)["event"]
+    tasks.build_agenda_pack(event.pk)
+    return event
 
 
 def _meetings(w):
@@ -241,6 +263,12 @@ def _meetings(w):
         "meeting": meeting,
     }
     return w["meetings"]
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Built files (the agendas ZIP) go to a temporary directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
