@@ -79,7 +79,10 @@ def agenda_pack_build(request, slug):
         event=event,
         actor=request.user,
         success=lambda queued: (
-            _("The agendas are being built. Reload this page in a minute to download them.")
+            _(
+                "The agendas are being built. Their download link appears on this page when "
+                "they are ready; if it is not there yet, reload the page in a minute."
+            )
             if queued
             else _("The agendas are already being built.")
         ),

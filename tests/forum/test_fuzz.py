@@ -88,6 +88,8 @@ ARGS = {
     "events:meeting_figures": lambda w: {"slug": w["forum"].slug},
     "events:meeting_signs_pdf": lambda w: {"slug": w["forum"].slug},
     "events:meeting_lists_pdf": lambda w: {"slug": w["forum"].slug},
+    "events:agenda_pack_build": lambda w: {"slug": w["forum"].slug},
+    "events:agenda_pack_download": lambda w: {"slug": w["forum"].slug},
     "landing": None,
     "privacy:overview": None,
     "privacy:export": None,
@@ -191,7 +193,7 @@ ARGS = {
     "pages:detail": lambda w: {"slug": "impressum"},
 }
 # Files built on request (PDFs, calendars): opened for their status only.
-NOT_HTML = re.compile(r"\.(pdf|ics|png)$")
+NOT_HTML = re.compile(r"\.(pdf|ics|png|zip)$")
 # Main models whose admin add and change forms the organiser fuzzes.
 ADMIN_MODELS = [
     "members.organisation",
