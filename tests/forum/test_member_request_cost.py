@@ -219,3 +219,13 @@ def test_with_redis_down_deactivation_still_logs_out(dead_cache, member):
     member.save()
 
     assert LOGGED_IN not in client.get(PAGE).text
+
+
+def test_redis_client_is_built_once_per_pool():
+    from forum.cache import ResilientRedisCache
+
+    backend = ResilientRedisCache(f"redis://127.0.0.1:{free_port()}/0", {})
+    client = backend._cache
+
+    assert client.get_client() is client.get_client(write=True)
+    assert backend.get("anything", "missing") == "missing"  # still resilient
