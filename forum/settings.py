@@ -339,6 +339,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Security -----------------------------------------------------------------
 # Only the session and CSRF cookies exist (PRODUCT.md 3.5); the language lives in the URL.
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache and written through to the database (forum/sessions.py):
+# one query less per logged-in request; with Redis down they come from the database.
+SESSION_ENGINE = "forum.sessions"
 # Messages ride in the session, not in a cookie of their own.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -10,7 +10,8 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # tasks: registers the Celery tasks in every process (web, worker, commands), because
         # the services queue them by name (services/queue.py) and never import them.
-        from . import kinds, privacy, tasks  # noqa: F401
+        from . import kinds, privacy, tasks, unread  # noqa: F401
 
         kinds.register_kinds()
+        unread.connect_signals()
         privacy.register_privacy()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from forum.privacy import registry
 
 from . import registry as notification_registry
+from . import unread
 from .models import Notification, NotificationPreference
 
 
@@ -43,6 +44,7 @@ def erase_notifications(user) -> None:
     for address in addresses:
         query |= Q(recipient__isnull=True, email__iexact=address)
     Notification.objects.filter(query).delete()
+    unread.changed([user.pk])
 
 
 def register_privacy() -> None:

@@ -64,7 +64,8 @@ def test_list_for_member(client, sme, owner, stranger, count, django_assert_num_
     _needs(sme, owner, count - count // 2, visibility="anonymous")
     client.force_login(stranger)
 
-    with django_assert_num_queries(9):
+    # 8, was 9: the session comes from the cache (issue 17)
+    with django_assert_num_queries(8):
         response = _get(client, reverse("research_needs:list"))
 
     assert len(response.context["needs"]) == min(count, PAGE_SIZE)
@@ -78,7 +79,8 @@ def test_list_with_search_and_filters(
     client.force_login(stranger)
     query = {"q": "Batterien", "topic": "battery-recycling", "sort": "relevance"}
 
-    with django_assert_num_queries(10):
+    # 9, was 10: the session comes from the cache (issue 17)
+    with django_assert_num_queries(9):
         response = _get(client, reverse("research_needs:list"), query)
 
     assert len(response.context["needs"]) == min(count, PAGE_SIZE)
@@ -103,7 +105,8 @@ def test_detail_for_owner_with_answers_and_files(
         _attach(need=need)
     client.force_login(owner)
 
-    with django_assert_num_queries(14):  # +1 notifications read, +1 is_matched (partners)
+    # 13, was 14: the session comes from the cache (issue 17)
+    with django_assert_num_queries(13):  # +1 notifications read, +1 is_matched (partners)
         response = _get(client, reverse("research_needs:detail", args=[need.pk]))
 
     assert len(response.context["answers"]) == count
@@ -121,7 +124,8 @@ def test_detail_for_responder(
         MessageFactory(conversation=answer.conversation, author=owner, author_organisation=sme)
     client.force_login(researcher)
 
-    with django_assert_num_queries(10):  # +1: the need's notifications marked read
+    # 9, was 10: the session comes from the cache (issue 17)
+    with django_assert_num_queries(9):  # +1: the need's notifications marked read
         response = _get(client, reverse("research_needs:detail", args=[need.pk]))
 
     assert len(response.context["attachments"]) == count
@@ -141,7 +145,8 @@ def test_conversation_with_messages_and_files(
         _attach(answer=answer)
     client.force_login(owner)
 
-    with django_assert_num_queries(9):  # +1: the conversation's notifications marked read
+    # 8, was 9: the session comes from the cache (issue 17)
+    with django_assert_num_queries(8):  # +1: the conversation's notifications marked read
         response = _get(
             client, reverse("research_needs:conversation", args=[answer.conversation.pk])
         )
@@ -155,7 +160,8 @@ def test_moderation_queue(client, sme, owner, organiser_user, count, django_asse
     _needs(sme, owner, count, submitted=True)
     client.force_login(organiser_user)
 
-    with django_assert_num_queries(6):
+    # 5, was 6: the session comes from the cache (issue 17)
+    with django_assert_num_queries(5):
         response = _get(client, reverse("research_needs:moderation"))
 
     assert len(response.context["needs"]) == count
@@ -171,7 +177,8 @@ def test_mine_with_needs_and_answers(
         MessageFactory(conversation=answer.conversation, author=researcher)
     client.force_login(researcher)
 
-    with django_assert_num_queries(6):
+    # 5, was 6: the session comes from the cache (issue 17)
+    with django_assert_num_queries(5):
         response = _get(client, reverse("research_needs:mine"))
 
     assert response.status_code == 200

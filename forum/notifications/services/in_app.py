@@ -7,15 +7,17 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone, translation
 
+from .. import unread
 from ..models import Notification
 
 
 def notification_mark_read(*, actor, notification: Notification) -> None:
     if notification.recipient_id != actor.pk:
         raise PermissionDenied
-    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+    if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
         read_at=timezone.now()
-    )
+    ):
+        unread.changed([actor.pk])
 
 
 # Notifications that name the object by id rather than by the page they link to: a
@@ -37,12 +39,18 @@ def notification_mark_read_for(*, actor, obj) -> int:
     else:
         with translation.override(settings.LANGUAGE_CODE):  # stored without a language prefix
             about = Q(context__url=obj.get_absolute_url())
-    return Notification.objects.filter(
+    marked = Notification.objects.filter(
         about, recipient=actor, in_app=True, read_at__isnull=True
     ).update(read_at=timezone.now())
+    if marked:
+        unread.changed([actor.pk])
+    return marked
 
 
 def notification_mark_all_read(*, actor) -> int:
-    return Notification.objects.filter(recipient=actor, in_app=True, read_at__isnull=True).update(
+    marked = Notification.objects.filter(recipient=actor, in_app=True, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    if marked:
+        unread.changed([actor.pk])
+    return marked

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import translate_url
 from django.utils import timezone, translation
 
-from .. import registry
+from .. import registry, unread
 from ..models import Delivery, EmailState, MassMail, Notification, NotificationPreference
 from .common import language_or_default, user_language
 from .dispatch import dispatch_on_commit
@@ -195,4 +195,5 @@ def notify_many(
     pending = [n.pk for n in created if n.email_state == EmailState.PENDING]
     if pending:
         dispatch_on_commit(pending)
+    unread.changed(n.recipient_id for n in created if n.in_app)
     return created

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from .. import unread
 from ..models import EmailState, MassMail, Notification
 from .common import setting
 
@@ -18,11 +19,15 @@ def notification_purge_old(*, keep_days: int | None = None) -> int:
     keep_days = setting("NOTIFICATIONS_KEEP_DAYS", 365) if keep_days is None else keep_days
     cutoff = timezone.now() - timedelta(days=keep_days)
     with transaction.atomic():
-        deleted, _by_model = (
-            Notification.objects.filter(created_at__lt=cutoff)
-            .exclude(email_state__in=[EmailState.PENDING, EmailState.DIGEST])
-            .delete()
+        old = Notification.objects.filter(created_at__lt=cutoff).exclude(
+            email_state__in=[EmailState.PENDING, EmailState.DIGEST]
         )
+        unread.changed(
+            old.filter(in_app=True, read_at__isnull=True)
+            .values_list("recipient_id", flat=True)
+            .distinct()
+        )
+        deleted, _by_model = old.delete()
         MassMail.objects.filter(created_at__lt=cutoff).exclude(
             notifications__email_state__in=[EmailState.PENDING, EmailState.DIGEST]
         ).delete()
