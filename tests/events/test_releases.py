@@ -462,7 +462,7 @@ def test_released_programme_queries_constant(client, staff, django_assert_num_qu
     member = MembershipFactory().user
     client.force_login(member)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):  # -1: the session comes from the cache (issue 17)
         response = client.get(reverse("events:programme", args=[event.slug]))
 
     assert sum(len(day.cells) for day in response.context["days"]) == count + 1
@@ -495,7 +495,7 @@ def test_release_page_queries_constant(client, staff, django_assert_num_queries,
         move(item, 2 + n / 3)
     client.force_login(staff)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):  # -1: the session comes from the cache (issue 17)
         response = client.get(reverse("admin:events_event_schedule_release", args=[event.pk]))
 
     assert len(response.context["pending"]) == count
