@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from events import services
 from events.models import Registration, SessionSignup
@@ -120,3 +121,31 @@ def test_an_empty_address_is_refused_before_the_lock(event):
         services.registration_create(event=event, actor=None, name="Gast", email=" ")
 
     assert not any("FOR UPDATE" in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_post_choosing_no_session_does_not_read_the_sessions(client, forum, member):
+    ProgrammeItemFactory(event=forum, kind="workshop_session", capacity=5)
+    client.force_login(member)
+    days = [day.isoformat() for day in forum.days()]
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("events:register", args=[forum.slug]), {"days": days})
+
+    assert response.status_code == 302
+    assert Registration.objects.get(event=forum, user=member).status == "confirmed"
+    assert not any("events_programmeitem" in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_refused_post_shows_the_sessions_again(client, forum, member):
+    session = ProgrammeItemFactory(event=forum, kind="workshop_session", capacity=5)
+    client.force_login(member)
+    data = {"days": [day.isoformat() for day in forum.days()], "dietary_needs": "x" * 501}
+
+    response = client.post(reverse("events:register", args=[forum.slug]), data)
+
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors["dietary_needs"]
+    assert [pk for pk, _label in form.fields["sessions"].choices] == [session.pk]
+    assert session.title in response.content.decode()
+    assert not Registration.objects.filter(event=forum).exists()
