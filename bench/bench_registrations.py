@@ -2,10 +2,13 @@
 
 Creates one event with 100 seats and a waiting list and 500 member accounts, each with a
 logged-in session made beforehand (a session row and a CSRF secret, as a browser would
-have them after logging in), starts gunicorn on loopback with the bench settings, opens one
-connection per member and releases all 500 POSTs to /events/<slug>/register/ at once with
-a barrier. Prints confirmed, waitlisted, the statuses and registrations per second (target
-at least 300 per second). Anything but exactly 100 confirmed and 400 waitlisted, or an
+have them after logging in), starts gunicorn on loopback with the bench settings and sends
+all 500 POSTs to /events/<slug>/register/ at once: with wrk (bench/wrk_once.lua: one
+connection per member, each posting once; the rate is timed from the first request sent to
+the last answer received), or, without wrk or with FORUM_BENCH_P5_LOAD=python, from one
+Python thread per member released by a barrier (those threads take much of the CPU the
+server needs). Prints confirmed, waitlisted, the statuses and registrations per second
+(target at least 300 per second). Anything but exactly 100 confirmed and 400 waitlisted, or an
 answer other than 2xx/3xx (or none), means the benchmark broke.
 
 The event's times are fixed (``EVENT_DAY``, 10:00 to 17:00 in Berlin), never taken from
