@@ -2,10 +2,13 @@
 
 Creates one event with 100 seats and a waiting list and 500 member accounts, each with a
 logged-in session made beforehand (a session row and a CSRF secret, as a browser would
-have them after logging in), starts gunicorn on loopback with the bench settings, opens one
-connection per member and releases all 500 POSTs to /events/<slug>/register/ at once with
-a barrier. Prints confirmed, waitlisted, the statuses and registrations per second (target
-at least 300 per second). Anything but exactly 100 confirmed and 400 waitlisted, or an
+have them after logging in), starts gunicorn on loopback with the bench settings and sends
+all 500 POSTs to /events/<slug>/register/ at once: with wrk (bench/wrk_once.lua: one
+connection per member, each posting once; the rate is timed from the first request sent to
+the last answer received), or, without wrk or with FORUM_BENCH_P5_LOAD=python, from one
+Python thread per member released by a barrier (those threads take much of the CPU the
+server needs). Prints confirmed, waitlisted, the statuses and registrations per second
+(target at least 300 per second). Anything but exactly 100 confirmed and 400 waitlisted, or an
 answer other than 2xx/3xx (or none), means the benchmark broke.
 
 The event's times are fixed (``EVENT_DAY``, 10:00 to 17:00 in Berlin), never taken from
@@ -14,6 +17,7 @@ two-day event whose form wants the days chosen, and every POST answered 400.
 """
 
 import http.client
+import os
 import threading
 import time
 from datetime import date, datetime
@@ -21,6 +25,7 @@ from datetime import time as clock
 from urllib.parse import urlencode
 
 from bench.harness import Broken, at_least, exact, figure, sized
+from bench.wrk import generator, wrk_path
 
 ATTEMPTS = 500
 SEATS = 100
@@ -33,6 +38,11 @@ SLUG = "bench-p5"
 GUNICORN = ["--workers", "2", "--worker-class", "gthread", "--threads", "8"]
 GUNICORN += ["--backlog", "2048", "--timeout", "120", "--no-control-socket"]
 GUNICORN += ["--error-logfile", "-", "--log-level", "warning"]
+# wrk keeps each member's connection open after its answer and opens a new one whenever the
+# server closes it (after the 2 s keep-alive); the new idle connections would come back
+# every 2 s for the whole run, load the server and could lose a POST. Idle connections
+# stay open instead: they cost gunicorn's poller nothing, and every member posts once.
+GUNICORN += ["--keep-alive", "600"]
 
 
 def create_event(seats: int, slug: str = SLUG):
@@ -146,6 +156,32 @@ def _attack(port: int, clients) -> tuple[dict, list[str], float]:
     return statuses, errors, max(finished, default=started) - started
 
 
+def _use_wrk() -> bool:
+    """wrk when installed, unless FORUM_BENCH_P5_LOAD=python asks for the Python threads
+    (to compare the two load generators)."""
+    return wrk_path() is not None and os.environ.get("FORUM_BENCH_P5_LOAD") != "python"
+
+
+def _attack_wrk(port: int, clients) -> tuple[dict, list[str], float]:
+    """The same POSTs sent by wrk (C, one thread, one connection per member): the Python
+    threads of ``_attack`` took much of the two cores the server needs (issue 17)."""
+    from django.conf import settings
+
+    from bench.wrk import post_once
+
+    path = clients[0][0]
+    lines = [f"{session_key} {csrf}" for _path, session_key, csrf in clients]
+    names = [settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME]
+    try:
+        once = post_once(f"http://127.0.0.1:{port}", path, lines, names, limit=300)
+    except RuntimeError as exc:
+        return {}, [str(exc)], 0.0
+    errors = (
+        [f"{len(clients) - once.answered} POSTs unanswered"] if once.answered < len(clients) else []
+    )
+    return once.statuses, errors, once.seconds
+
+
 def run() -> None:
     from bench.db import setup_django
 
@@ -156,7 +192,8 @@ def run() -> None:
 
     with gunicorn(GUNICORN) as server:
         _warm_up(server.port, clients)
-        statuses, errors, seconds = _attack(server.port, clients)
+        attack = _attack_wrk if _use_wrk() else _attack
+        statuses, errors, seconds = attack(server.port, clients)
     log_text = server.log
 
     from events.models import Registration
@@ -166,7 +203,12 @@ def run() -> None:
     waitlisted = registrations.filter(status=Registration.Status.WAITLISTED).count()
     bad = sum(count for status, count in statuses.items() if not 200 <= status < 400)
     failures = bad + len(errors)
-    print(f"   gunicorn {' '.join(GUNICORN[:6])}; {attempts} POSTs released at once by a barrier")
+    how = (
+        f"sent by {generator()}, one connection each"
+        if _use_wrk()
+        else "released at once by a barrier of Python threads"
+    )
+    print(f"   gunicorn {' '.join(GUNICORN[:6])}; {attempts} POSTs {how}")
     print(
         f"   confirmed {confirmed}  waitlisted {waitlisted}  errors {failures}  "
         f"statuses {dict(sorted(statuses.items()))}  ({seconds:.2f} s for all {attempts})"

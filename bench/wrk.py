@@ -117,3 +117,44 @@ def _python_load(url, *, connections, seconds, headers) -> Load:
         bad_status=bad,
         socket_errors=dict(result.errors),
     )
+
+
+ONCE_SCRIPT = Path(__file__).resolve().parent / "wrk_once.lua"
+ONCE_MARK = "BENCH-ONCE "
+
+
+@dataclass
+class Once:
+    sent: int
+    answered: int
+    seconds: float  # first request sent to last answer received
+    statuses: dict[int, int]
+
+
+def post_once(url: str, path: str, lines: list[str], args: list[str], *, limit: float) -> Once:
+    """Each of ``lines`` (one member's "session-key csrf") posts once to ``path`` of ``url``
+    over a connection of its own, all opened at once by one wrk thread (bench/wrk_once.lua,
+    which gets ``args`` after the file and path). Raises RuntimeError when wrk is missing
+    or not every POST was answered within ``limit`` seconds."""
+    import tempfile
+
+    wrk = wrk_path()
+    if wrk is None:
+        raise RuntimeError("wrk not found")
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", prefix="bench-once-") as file:
+        file.write("\n".join(lines) + "\n")
+        file.flush()
+        command = [wrk, "-t", "1", "-c", str(len(lines)), "-d", f"{round(limit)}s"]
+        command += ["--timeout", f"{round(limit)}s", "-s", str(ONCE_SCRIPT), url, "--"]
+        command += [file.name, path, *args]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=limit + 60)
+    for line in reversed(done.stdout.splitlines()):
+        if line.startswith(ONCE_MARK):
+            data = json.loads(line.removeprefix(ONCE_MARK))
+            return Once(
+                sent=data["sent"],
+                answered=data["answered"],
+                seconds=(data["last_answer_us"] - data["first_sent_us"]) / 1e6,
+                statuses={int(k): v for k, v in data["statuses"].items()},
+            )
+    raise RuntimeError(f"wrk ({done.returncode}) left POSTs unanswered:\n{done.stdout[-2000:]}")

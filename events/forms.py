@@ -70,8 +70,17 @@ class RegistrationChoicesForm(forms.Form):
                 self.initial["days"] = [day.isoformat() for day in event.days()]
         else:
             del self.fields["days"]
+        if sessions is not None:
+            self.offer_sessions(sessions)
+        # else: a POST that chose no session, checked without the event's sessions; the
+        # view offers them before it shows the form again (issue 17, P5).
+
+    def offer_sessions(self, sessions) -> None:
+        """The event's sessions with their own sign-up as choices; no field without any."""
+        if "sessions" not in self.fields:
+            return
         if sessions:
-            self.fields["sessions"].queryset = event.items.filter(capacity__isnull=False)
+            self.fields["sessions"].queryset = self.event.items.filter(capacity__isnull=False)
             self.fields["sessions"].choices = [
                 (item.pk, self.fields["sessions"].label_from_instance(item)) for item in sessions
             ]

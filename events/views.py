@@ -182,9 +182,12 @@ def register(request, slug):
     if existing is not None and existing.is_active:
         messages.info(request, _("You are already registered for this event."))
         return redirect(existing.get_absolute_url())
-    sessions = list(selectors.signup_sessions(event))
     form_class = RegistrationChoicesForm if is_member else GuestRegistrationForm
     data = request.POST if request.method == "POST" else None
+    # A POST that chose no session needs the event's sessions only if the form is shown
+    # again: one query fewer for nearly every registration (issue 17, P5).
+    chose_none = data is not None and not data.getlist("sessions")
+    sessions = None if chose_none else list(selectors.signup_sessions(event))
     form = form_class(data, event=event, sessions=sessions)
     state = event.registration_state()
     context = {
@@ -207,6 +210,8 @@ def register(request, slug):
                 ],
             )
             if limited is not None:
+                if chose_none:
+                    form.offer_sessions(list(selectors.signup_sessions(event)))
                 return throttle.form_refused(
                     request, "events/register.html", context, form, limited
                 )
@@ -236,6 +241,8 @@ def register(request, slug):
             return redirect("events:register_sent", slug=event.slug)
     elif form.is_bound and state != "open":
         form.add_error(None, _("Registration is not open."))
+    if chose_none:
+        form.offer_sessions(list(selectors.signup_sessions(event)))
     return render_page(request, "events/register.html", context)
 
 

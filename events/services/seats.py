@@ -30,10 +30,11 @@ def locked_item(item_id: int) -> ProgrammeItem:
     return locking.lock_one(ProgrammeItem, item_id)
 
 
-def take_seat(event: Event, registration: Registration, now) -> None:
+def take_seat(event: Event, registration: Registration, now, *, taken: int | None = None) -> None:
     """Confirms the registration if a seat is free, or puts it on the waiting list. The
-    caller holds the event lock."""
-    free = selectors.seats_left(event)
+    caller holds the event lock; ``taken`` is the confirmed count when the caller counted
+    it under that lock already."""
+    free = selectors.seats_left(event, taken=taken)
     if free is None or free > 0:
         registration.status = Status.CONFIRMED
         registration.confirmed_at = now

@@ -7,8 +7,9 @@ import threading
 import pytest
 from django.db import connection
 
-from events import selectors, services
+from events import services
 from events.models import Registration, SessionSignup
+from events.services import registrations
 from forum import locking
 from tests.factories import EventFactory, ProgrammeItemFactory, UserFactory
 
@@ -77,16 +78,17 @@ def test_race_canary_without_the_lock_overbooks(monkeypatch):
     event = EventFactory(capacity=SEATS)
     users = UserFactory.create_batch(CLIENTS // 2)
     barrier = threading.Barrier(len(users))
-    original = selectors.confirmed_count
+    # Registering counts the seats taken where it looks for the address (issue 17, P5).
+    original = registrations._address_and_seats
 
-    def count_then_meet(ev):
-        seen = original(ev)
+    def count_then_meet(ev, email):
+        seen = original(ev, email)
         with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait(timeout=3)
         return seen
 
     monkeypatch.setattr(locking, "ENABLED", False)
-    monkeypatch.setattr(selectors, "confirmed_count", count_then_meet)
+    monkeypatch.setattr(registrations, "_address_and_seats", count_then_meet)
 
     errors = _register_all(event, users)
 
@@ -102,15 +104,16 @@ def test_race_with_the_lock_and_the_same_barrier_stays_within_capacity(monkeypat
     event = EventFactory(capacity=2)
     users = UserFactory.create_batch(6)
     barrier = threading.Barrier(len(users))
-    original = selectors.confirmed_count
+    # Registering counts the seats taken where it looks for the address (issue 17, P5).
+    original = registrations._address_and_seats
 
-    def count_then_meet(ev):
-        seen = original(ev)
+    def count_then_meet(ev, email):
+        seen = original(ev, email)
         with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait(timeout=0.5)
         return seen
 
-    monkeypatch.setattr(selectors, "confirmed_count", count_then_meet)
+    monkeypatch.setattr(registrations, "_address_and_seats", count_then_meet)
 
     errors = _register_all(event, users)
 
