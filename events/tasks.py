@@ -58,9 +58,13 @@ def meeting_day_reminders() -> int:
     return meeting_day_reminders_send()
 
 
-@shared_task(name="events.build_agenda_pack")
-def build_agenda_pack(event_id: int) -> str | None:
-    """The agendas of all meeting participants as one ZIP (issue 14; agenda_pack.py)."""
+@shared_task(bind=True, name="events.build_agenda_pack")
+def build_agenda_pack(self, event_id: int) -> str | None:
+    """The agendas of all meeting participants as one ZIP (issue 14; agenda_pack.py).
+
+    In parallel only in a real worker: run eagerly (no Redis) or called directly, the task is
+    inside a web request's (or a test's) process, which must never fork (its server may run threads holding locks; a
+    forked child could wait on one for ever), so the PDFs are made one after another."""
     from . import agenda_pack
     from .models_meetings import MeetingSettings
 
@@ -68,7 +72,8 @@ def build_agenda_pack(event_id: int) -> str | None:
     if event is None:
         return None
     try:
-        settings = agenda_pack.pack_build(event)
+        in_worker = not (self.request.called_directly or self.request.is_eager)
+        settings = agenda_pack.pack_build(event, workers=None if in_worker else 1)
     except Exception:
         # A failed build must not block the organisers' next request for a quarter hour.
         MeetingSettings.objects.filter(event=event).update(agendas_zip_queued_at=None)

@@ -254,3 +254,19 @@ def test_a_failed_build_lets_the_organisers_ask_again(world, monkeypatch):
         tasks.build_agenda_pack(event.pk)
 
     assert MeetingSettings.objects.get(event=event).agendas_zip_queued_at is None
+
+
+def test_the_task_forks_only_in_a_real_worker(world, monkeypatch):
+    """Run eagerly (no Redis: inside a web request) or called directly, the build must not
+    fork: the calling process may run threads whose locks a child would inherit held."""
+    seen = []
+
+    def spy(event, *, workers=None):
+        seen.append(workers)
+
+    monkeypatch.setattr(agenda_pack, "pack_build", spy)
+
+    tasks.build_agenda_pack(world["event"].pk)  # directly
+    tasks.build_agenda_pack.apply(args=[world["event"].pk])  # eagerly
+
+    assert seen == [1, 1]
