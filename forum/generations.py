@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -81,17 +81,6 @@ def receiver(name: str):
     return bump_generation
 
 
-def get(name: str) -> int:
-    """The current generation of ``name`` (started when there is none)."""
-    return current([name])[0]
-
-
-def current(names: Iterable[str]) -> tuple[int, ...]:
-    names = list(names)
-    found = cache.get_many([key(n) for n in names])
-    return tuple(_ensure(n, found.get(key(n))) for n in names)
-
-
 def _ensure(name: str, value) -> int:
     if value is not None:
         return int(value)
@@ -114,54 +103,101 @@ def fragment_key(scope: str, *parts, query=None) -> str:
     return f"fragment:{scope}:{digest}"
 
 
+def lookup_each(wanted: dict[str, Iterable[str]]) -> dict[str, tuple]:
+    """{fragment key: (its stored value if its stamp is current, else None; its current
+    stamp)} for fragments that each follow their own generations: one round trip for all.
+    With the cache down every answer is (None, None), and :func:`store` then keeps nothing."""
+    wanted = {fragment: list(names) for fragment, names in wanted.items()}
+    keys = set(wanted) | {key(n) for names in wanted.values() for n in names}
+    try:
+        found = cache.get_many(sorted(keys))
+        stamps = {
+            fragment: tuple(_ensure(n, found.get(key(n))) for n in names)
+            for fragment, names in wanted.items()
+        }
+    except Exception:
+        logger.warning("Could not read the cache.", exc_info=True)
+        return dict.fromkeys(wanted, (None, None))
+    answers = {}
+    for fragment, stamp in stamps.items():
+        stored = found.get(fragment)
+        valid = stored is not None and tuple(stored[0]) == stamp
+        answers[fragment] = (stored[1] if valid else None, stamp)
+    return answers
+
+
 def lookup(fragment: str, names: Iterable[str]) -> tuple:
     """(the stored value if its stamp is current, else None; the current stamp). One round
     trip. With the cache down: (None, None), and :func:`store` then keeps nothing."""
-    names = list(names)
-    try:
-        found = cache.get_many([*(key(n) for n in names), fragment])
-        stamp = tuple(_ensure(n, found.get(key(n))) for n in names)
-    except Exception:
-        logger.warning("Could not read the cache.", exc_info=True)
-        return None, None
-    stored = found.get(fragment)
-    if stored is not None and tuple(stored[0]) == stamp:
-        return stored[1], stamp
-    return None, stamp
+    return lookup_each({fragment: names})[fragment]
 
 
 def lookup_many(fragments: list[str], names: Iterable[str]) -> tuple[dict, tuple | None]:
     """({fragment key: stored value} for those whose stamp is current, the current stamp):
-    one round trip for many fragments (the cards of a list)."""
+    one round trip for many fragments of the same generations (the cards of a list)."""
     names = list(names)
-    try:
-        found = cache.get_many([*(key(n) for n in names), *fragments])
-        stamp = tuple(_ensure(n, found.get(key(n))) for n in names)
-    except Exception:
-        logger.warning("Could not read the cache.", exc_info=True)
-        return {}, None
-    return {f: found[f][1] for f in fragments if f in found and tuple(found[f][0]) == stamp}, stamp
-
-
-def store_many(values: dict, stamp: tuple[int, ...] | None, timeout: int = TIMEOUT) -> None:
-    if stamp is None or not values:
-        return
-    try:
-        cache.set_many({f: (stamp, str(v)) for f, v in values.items()}, timeout)
-    except Exception:
-        logger.warning("Could not store fragments.", exc_info=True)
+    answers = lookup_each(dict.fromkeys(fragments, names))
+    stamp = next(iter(answers.values()))[1] if answers else None
+    return {f: value for f, (value, _stamp) in answers.items() if value is not None}, stamp
 
 
 def store(fragment: str, stamp: tuple[int, ...] | None, value, timeout: int = TIMEOUT) -> None:
     """Keeps ``value`` (HTML, or anything the cache can pickle) stamped with ``stamp``."""
-    if stamp is None or timeout <= 0:
+    store_many({fragment: value}, stamp, timeout)
+
+
+def store_many(values: dict, stamp: tuple[int, ...] | None, timeout: int = TIMEOUT) -> None:
+    if stamp is None or not values or timeout <= 0:
         return
-    if isinstance(value, str):
-        value = str(value)  # a plain string, not a SafeString
     try:
-        cache.set(fragment, (stamp, value), timeout)
+        cache.set_many({f: (stamp, v) for f, v in values.items()}, timeout)
     except Exception:  # the cache is down: the next request renders again
-        logger.warning("Could not store a fragment.", exc_info=True)
+        logger.warning("Could not store fragments.", exc_info=True)
+
+
+# --- What is kept about the viewer -------------------------------------------------------------
+#
+# Nearly every logged-in page asks the cache for a few values about the person viewing it
+# (their membership, their unread count). Each app registers such a value with
+# :func:`viewer_value`; the first ask in a request reads all of them, with their
+# generations, in one round trip, and keeps the answers on the user object, which lives as
+# long as the request.
+
+_VIEWER_VALUES: dict[str, Callable[[int], list[str]]] = {}
+
+
+def viewer_value(name: str, generations_of: Callable[[int], list[str]]) -> None:
+    """Registers the per-user value ``name``, valid while the generations that
+    ``generations_of(user_pk)`` names are unchanged."""
+    _VIEWER_VALUES[name] = generations_of
+
+
+def viewer_key(name: str, user_pk: int) -> str:
+    return f"fragment:viewer:{name}:{user_pk}"
+
+
+def lookup_viewer(user, name: str) -> tuple:
+    """(the kept value ``name`` of ``user`` or None, the stamp to store a fresh one with):
+    from the round trip that read every registered value of the user, made on the first
+    ask of the request. Each answer is handed out once; a second ask (after a service
+    changed the value) reads the cache again."""
+    bundle = getattr(user, "_viewer_values", None)
+    if bundle is None:
+        bundle = user._viewer_values = _read_viewer(user.pk)
+    if name in bundle:
+        return bundle.pop(name)
+    return lookup(viewer_key(name, user.pk), _VIEWER_VALUES[name](user.pk))
+
+
+def forget_viewer(user, name: str) -> None:
+    """Drops the answer about ``name`` read for this request (a service just changed it)."""
+    getattr(user, "_viewer_values", {}).pop(name, None)
+
+
+def _read_viewer(user_pk: int) -> dict[str, tuple]:
+    wanted = {viewer_key(name, user_pk): of(user_pk) for name, of in _VIEWER_VALUES.items()}
+    answers = lookup_each(wanted)
+    return {name: answers[viewer_key(name, user_pk)] for name in _VIEWER_VALUES}
 
 
 def cached(fragment: str | None, names: Iterable[str], render, timeout: int = TIMEOUT) -> str:

@@ -18,16 +18,28 @@ def membership_of(user) -> Membership | None:
     if user is None or not user.is_authenticated:
         return None
     if not hasattr(user, "_membership_cache"):
-        user._membership_cache = (
-            Membership.objects.select_related("organisation").filter(user=user).first()
-        )
+        from .cache import membership
+
+        user._membership_cache = membership(user, _membership_row)
     return user._membership_cache
+
+
+def _membership_row(user_pk) -> Membership | None:
+    # At most one row (a unique constraint): no ordering, so neither the model's ordering's
+    # joins nor first()'s ORDER BY are compiled and run (issue 17).
+    found = Membership.objects.select_related("organisation").filter(user_id=user_pk)
+    return next(iter(found.order_by()[:1]), None)
 
 
 def forget_membership(user) -> None:
     """Drops the cache of ``membership_of`` after a service changed the user's membership."""
-    if user is not None and hasattr(user, "_membership_cache"):
+    if user is None:
+        return
+    if hasattr(user, "_membership_cache"):
         del user._membership_cache
+    from .cache import forget_membership as forget_kept
+
+    forget_kept(user)
 
 
 def is_admin_of(user, organisation: Organisation) -> bool:

@@ -8,7 +8,8 @@ recorded in bulk, marked read, or deleted by the purge or the erasure of the use
 A bump takes effect on the next request, and again when the transaction commits, so a
 request that counted meanwhile cannot keep an old number. A kept count also expires after
 ``TIMEOUT``, the net for a change made some other way (the admin's delete). With the cache
-down the count is queried as before.
+down the count is queried as before. The kept count is one of the values about the viewer
+(``generations.viewer_value``) read together with the membership in one round trip.
 """
 
 from __future__ import annotations
@@ -24,17 +25,20 @@ def generation(user_id: int) -> str:
     return f"notifications.user.{user_id}"
 
 
+VIEWER_VALUE = "unread-notifications"
+generations.viewer_value(VIEWER_VALUE, lambda user_id: [generation(user_id)])
+
+
 def unread_count(user) -> int:
     """The user's unread in-app notifications: from the cache while none of them changed."""
     from .selectors import unread_count as count_now
 
     if not getattr(user, "is_authenticated", False):
         return 0
-    fragment = f"fragment:unread-notifications:{user.pk}"
-    count, stamp = generations.lookup(fragment, [generation(user.pk)])
+    count, stamp = generations.lookup_viewer(user, VIEWER_VALUE)
     if count is None:
         count = count_now(user)
-        generations.store(fragment, stamp, count, TIMEOUT)
+        generations.store(generations.viewer_key(VIEWER_VALUE, user.pk), stamp, count, TIMEOUT)
     return count
 
 
