@@ -1,12 +1,21 @@
 """The event page in the cache (issue 17).
 
 Visitors all see the same event page for a language, so it is rendered once and served
-from the cache; members get their page rendered around the programme, which is kept
-(``{% cache %}`` in events/event_detail.html, keyed on the generation). Every save or
-delete of any model of this app, and every change of its many-to-many relations, bumps
-the ``events`` generation (forum/generations.py), so a changed programme, seat count or
-status shows on the next request; the visitor's page also follows the ``members``
-generation (the host's name). A page is kept at most until the event's next moment that
+from the cache; members get their page rendered around the event and its programme, which
+are kept (events/views.py ``_event_page_data``), with the seats taken and their own
+registration kept beside them.
+
+Two generations (forum/generations.py) follow what the pages show:
+- ``events``: every save or delete of a model of this app that an event page shows (the
+  event, rooms, speakers, programme items and their sign-ups, stands, releases, meeting
+  settings...), and every change of its many-to-many relations;
+- ``events.registrations``: every save or delete of a registration (the seats taken, who
+  is registered).
+A registration therefore renews the seat count and the person's own box, not the programme:
+when registration opens, the busiest moment, members' pages keep their programme. The
+visitor's page, which shows the seats, follows both and the ``members`` generation (the
+host's name). Personal models no event page shows (stars, calendar feeds, meeting requests
+and their outcomes) bump nothing. A page is kept at most until the event's next moment that
 changes it by the clock (registration opens or closes, the event starts or ends).
 """
 
@@ -17,13 +26,40 @@ from django.utils import timezone
 from forum import generations
 
 GENERATION = "events"
-PAGE_GENERATIONS = (GENERATION, "members")  # members: the host's name on the page
+REGISTRATIONS = "events.registrations"
+PROGRAMME_GENERATIONS = (GENERATION, "members")  # members: the host's name
+SEATS_GENERATIONS = (GENERATION, REGISTRATIONS)
+PAGE_GENERATIONS = (GENERATION, REGISTRATIONS, "members")
 TIMEOUT = 5 * 60
+# Models of this app that no cached page shows: a person's stars and calendar feed, the
+# meeting requests between people and what they report about them.
+NOT_SHOWN = frozenset(
+    {
+        "agendastar",
+        "calendarfeed",
+        "meetingrequest",
+        "meetingparticipant",
+        "meetingbooking",
+        "meetingoutcome",
+    }
+)
+
+
+def generation_of(model) -> str | None:
+    """The generation a save or delete of ``model`` bumps (None: not one of this app's, or
+    nothing a cached page shows). Many-to-many tables (their own models) count as shown."""
+    if model._meta.app_label != "events":
+        return None
+    name = model._meta.model_name
+    if name == "registration":
+        return REGISTRATIONS
+    return None if name in NOT_SHOWN else GENERATION
 
 
 def _bump_for_events(sender, **_kwargs) -> None:
-    if sender._meta.app_label == "events":
-        generations.bump(GENERATION)
+    name = generation_of(sender)
+    if name is not None:
+        generations.bump(name)
 
 
 def connect_signals() -> None:

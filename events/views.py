@@ -87,30 +87,53 @@ def _store_page(request, key, stamp, response) -> None:
     generations.store(key, stamp, content.decode(response.charset), timeout)
 
 
-def _event_and_programme(request, slug) -> tuple[Event, str, bool]:
+def _event_page_data(request, slug) -> tuple[Event, str, bool, Registration | None]:
     """(the event as ``selectors.event_for_page`` reads it, its programme's HTML, whether it
-    has items): from the cache while nothing of the events app (nor an organisation) has
-    changed (events/cache.py), else read, rendered and kept. One round trip to the cache
-    and no query when kept. Nothing in it depends on the viewer but whether they may see
-    drafts, which is part of the key."""
+    has items, the viewer's registration or None), from the cache in one round trip and
+    without a query while nothing they show has changed (events/cache.py), else read,
+    rendered and kept. The event and its programme depend on the viewer only by whether
+    they may see drafts (part of the key); the seats taken are kept beside them, renewed by
+    every registration; the viewer's registration per account and address."""
+    user = request.user
     key = generations.fragment_key(
-        "event-page-data", get_language(), slug, permissions.can_see_drafts(request.user)
+        "event-page-data", get_language(), slug, permissions.can_see_drafts(user)
     )
-    kept, stamp = generations.lookup(key, event_cache.PAGE_GENERATIONS) if key else (None, None)
+    seats_key = generations.fragment_key("event-page-seats", slug)
+    wanted = {key: event_cache.PROGRAMME_GENERATIONS, seats_key: event_cache.SEATS_GENERATIONS}
+    mine = None
+    if user.is_authenticated:
+        mine = generations.fragment_key("event-page-registration", slug, user.pk, user.email)
+        wanted[mine] = event_cache.SEATS_GENERATIONS
+    answers = generations.lookup_each(wanted)
+    (kept, stamp), (seats, seats_stamp) = answers[key], answers[seats_key]
     if kept is not None:
         event, html, has_programme = kept
-        return event, mark_safe(html), has_programme  # noqa: S308 (stored by us)
-    event = _event(request, slug)
-    days = selectors.programme_by_day(selectors.programme(event))
-    html = render_to_string("events/_event_programme.html", {"event": event, "days": days})
-    if key:
-        generations.store(key, stamp, (event, html, bool(days)), event_cache.page_timeout(event))
-    return event, mark_safe(html), bool(days)  # noqa: S308 (our own template's output)
+        if seats is None:
+            seats = selectors.confirmed_count(event)
+            generations.store(seats_key, seats_stamp, seats, event_cache.page_timeout(event))
+        event.confirmed = seats
+    else:
+        event = _event(request, slug)  # with its seats taken
+        days = selectors.programme_by_day(selectors.programme(event))
+        html = render_to_string("events/_event_programme.html", {"event": event, "days": days})
+        has_programme = bool(days)
+        timeout = event_cache.page_timeout(event)
+        generations.store(key, stamp, (event, html, has_programme), timeout)
+        generations.store(seats_key, seats_stamp, event.confirmed, timeout)
+    registration = None
+    if mine is not None:
+        found, mine_stamp = answers[mine]
+        if found is not None:
+            (registration,) = found
+        else:
+            registration = selectors.registration_of(user, event)
+            timeout = event_cache.page_timeout(event)
+            generations.store(mine, mine_stamp, (registration,), timeout)
+    return event, mark_safe(html), has_programme, registration  # noqa: S308 (our own template)
 
 
 def _event_detail(request, slug):
-    event, programme, has_programme = _event_and_programme(request, slug)
-    registration = selectors.registration_of(request.user, event)
+    event, programme, has_programme, registration = _event_page_data(request, slug)
     notification_mark_read_for(actor=request.user, obj=registration)
     return render_page(
         request,

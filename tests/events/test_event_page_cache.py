@@ -66,6 +66,42 @@ def test_the_seats_left_follow_each_registration(client, event):
     assert "1 place left" in _get(client, event, "en")
 
 
+def test_members_see_the_seats_follow_each_registration(client, event, member):
+    client.force_login(member)
+    assert "2 places left" in _get(client, event, "en")
+    RegistrationFactory(event=event)
+    assert "1 place left" in _get(client, event, "en")
+
+
+def _programme_read(client, event) -> bool:
+    with CaptureQueriesContext(connection) as queries:
+        _get(client, event, "en")
+    return "events_programmeitem" in " ".join(q["sql"] for q in queries.captured_queries)
+
+
+def test_a_registration_keeps_the_programme_of_members(client, event, member):
+    """When registration opens, every registration renews the seats, not the programme."""
+    ProgrammeItemFactory(event=event, title="Vortrag")
+    client.force_login(member)
+    assert _programme_read(client, event)
+    assert not _programme_read(client, event)
+
+    RegistrationFactory(event=event)
+    assert not _programme_read(client, event)
+    assert "1 place left" in _get(client, event, "en")
+
+
+def test_personal_models_renew_nothing(event, member, org):
+    from events import cache as event_cache
+    from events.models import AgendaStar, CalendarFeed, ProgrammeItem, Registration
+
+    assert event_cache.generation_of(AgendaStar) is None
+    assert event_cache.generation_of(CalendarFeed) is None
+    assert event_cache.generation_of(Registration) == event_cache.REGISTRATIONS
+    assert event_cache.generation_of(ProgrammeItem) == event_cache.GENERATION
+    assert event_cache.generation_of(ProgrammeItem.speakers.through) == event_cache.GENERATION
+
+
 def test_event_changes_show_at_once(client, event):
     assert "Workshop Schwarzmasse" in _get(client, event)
 
@@ -124,6 +160,28 @@ def test_members_read_the_kept_programme_without_its_queries(client, event, memb
     read = " ".join(q["sql"] for q in queries.captured_queries)
     assert "events_programmeitem" not in read
     assert 'FROM "events_event"' not in read  # the event itself is kept too
+
+
+def test_a_members_registration_is_kept_and_follows_every_change(client, event, member, org):
+    client.force_login(member)
+    assert "Register now" in _get(client, event, "en")
+
+    registration = RegistrationFactory(event=event, user=member, organisation=org)
+    assert "Manage my registration" in _get(client, event, "en")
+    with CaptureQueriesContext(connection) as queries:
+        _get(client, event, "en")
+    assert "events_registration" not in " ".join(q["sql"] for q in queries.captured_queries)
+
+    registration.status = "cancelled"
+    registration.save()
+    assert "Register now" in _get(client, event, "en")
+
+
+def test_a_guest_registration_with_the_members_address_shows_at_once(client, event, member):
+    client.force_login(member)
+    assert "Register now" in _get(client, event, "en")
+    RegistrationFactory(event=event, user=None, email=member.email, status="confirmed")
+    assert "Manage my registration" in _get(client, event, "en")
 
 
 def test_organisers_and_members_are_kept_apart_for_drafts(client, event, member, organiser_user):
