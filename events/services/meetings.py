@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forum import locking
-from members.permissions import is_organiser
 
 from .. import notifications_meetings as mails
+from .. import permissions
 from .. import permissions_meetings as rules
 from ..models import BERLIN, Event
 from ..models_meetings import (
@@ -39,16 +39,11 @@ NO_FREE_SLOT = "no-free-slot"
 AWAITING_SCHEDULE = "awaiting-schedule"
 
 
-def _organiser(actor) -> None:
-    if not is_organiser(actor):
-        raise PermissionDenied
-
-
 # --- Organisers ---------------------------------------------------------------------------
 
 
 def meeting_settings_save(*, settings: MeetingSettings, actor) -> MeetingSettings:
-    _organiser(actor)
+    permissions.require_organiser(actor)
     settings.full_clean()
     settings.save()
     return settings
@@ -62,7 +57,7 @@ def meeting_settings_for(event: Event) -> MeetingSettings:
 def meeting_slots_generate(*, event: Event, day, start, end, actor) -> list[MeetingSlot]:
     """Slots of the settings' length from ``start`` to ``end`` (times of day, Berlin) on
     ``day``; slots that exist already (same start) are kept, not doubled."""
-    _organiser(actor)
+    permissions.require_organiser(actor)
     if end <= start:
         raise ValidationError(_("The window must end after it starts."))
     minutes = meeting_settings_for(event).slot_minutes
@@ -83,28 +78,28 @@ def meeting_slots_generate(*, event: Event, day, start, end, actor) -> list[Meet
 
 
 def meeting_slot_save(*, slot: MeetingSlot, actor) -> MeetingSlot:
-    _organiser(actor)
+    permissions.require_organiser(actor)
     slot.full_clean()
     slot.save()
     return slot
 
 
 def meeting_slot_delete(*, slot: MeetingSlot, actor) -> None:
-    _organiser(actor)
+    permissions.require_organiser(actor)
     if slot.meetings.exists():
         raise ValidationError(_("Meetings are booked in this slot; cancel or move them first."))
     slot.delete()
 
 
 def meeting_place_save(*, place: MeetingPlace, actor) -> MeetingPlace:
-    _organiser(actor)
+    permissions.require_organiser(actor)
     place.full_clean()
     place.save()
     return place
 
 
 def meeting_place_delete(*, place: MeetingPlace, actor) -> None:
-    _organiser(actor)
+    permissions.require_organiser(actor)
     if place.meetings.exists():
         raise ValidationError(_("Meetings are booked at this place; cancel or move them first."))
     place.delete()

@@ -13,16 +13,16 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forum import locking
-from members.permissions import is_organiser
 
 from .. import meetings_scheduler as scheduler
 from .. import notifications_meetings as mails
+from .. import permissions
 from ..models import Event
 from ..models_meetings import (
     MeetingBooking,
@@ -44,8 +44,7 @@ class ScheduleRun:
 
 
 def _organiser_settings(event: Event, actor) -> MeetingSettings:
-    if not is_organiser(actor):
-        raise PermissionDenied
+    permissions.require_organiser(actor)
     settings = _lock_settings(event.pk)
     if not settings.by_organisers:
         raise ValidationError(
@@ -151,8 +150,7 @@ def meeting_move(*, request: MeetingRequest, slot: MeetingSlot, place: MeetingPl
     """An organiser puts an accepted meeting into ``slot`` at ``place`` under the checks
     of any booking: both people available and free then, the place free. After
     publication both sides are mailed the new time."""
-    if not is_organiser(actor):
-        raise PermissionDenied
+    permissions.require_organiser(actor)
     with transaction.atomic():
         settings = _lock_settings(request.event_id)
         _lock_participants(request.requester_id, request.recipient_id)
