@@ -32,7 +32,7 @@ from ..models_meetings import (
     MeetingSettings,
     MeetingSlot,
 )
-from .meetings import _book, _lock_participants, _lock_settings, _unbook
+from .meetings import book, lock_participants, lock_settings, unbook
 
 
 @dataclass
@@ -45,7 +45,7 @@ class ScheduleRun:
 
 def _organiser_settings(event: Event, actor) -> MeetingSettings:
     permissions.require_organiser(actor)
-    settings = _lock_settings(event.pk)
+    settings = lock_settings(event.pk)
     if not settings.by_organisers:
         raise ValidationError(
             _(
@@ -152,8 +152,8 @@ def meeting_move(*, request: MeetingRequest, slot: MeetingSlot, place: MeetingPl
     publication both sides are mailed the new time."""
     permissions.require_organiser(actor)
     with transaction.atomic():
-        settings = _lock_settings(request.event_id)
-        _lock_participants(request.requester_id, request.recipient_id)
+        settings = lock_settings(request.event_id)
+        lock_participants(request.requester_id, request.recipient_id)
         request = locking.locked(
             MeetingRequest.objects.select_related(
                 "event", "requester__registration", "recipient__registration"
@@ -204,8 +204,8 @@ def meeting_move(*, request: MeetingRequest, slot: MeetingSlot, place: MeetingPl
                 }
             )
         if request.slot_id is not None:
-            _unbook(request)
-        _book(request, slot, place)
+            unbook(request)
+        book(request, slot, place)
         if settings.schedule_published_at is not None:
             mails.meeting_moved(request)
     return request
