@@ -8,6 +8,7 @@ user may not see, so drafts do not leak.
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 
 from members.permissions import (
     can_act_for_organisation,
@@ -26,6 +27,13 @@ def can_manage_events(user) -> bool:
     """Organisers run the events: the admin screens, the waiting lists, stand decisions,
     cancelling an event and the name badges."""
     return is_organiser(user)
+
+
+def require_organiser(actor) -> None:
+    """Raises ``PermissionDenied`` unless ``can_manage_events``: the first line of every
+    service, and of admin screens, that only organisers may use."""
+    if not can_manage_events(actor):
+        raise PermissionDenied
 
 
 def can_see_drafts(user) -> bool:

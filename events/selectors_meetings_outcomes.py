@@ -29,11 +29,6 @@ _RELATED = (
 )
 
 
-def schedule_visible(settings: MeetingSettings | None) -> bool:
-    """``MeetingSettings.schedule_visible``, and no schedule for an event without meetings."""
-    return settings is not None and settings.schedule_visible
-
-
 def _scheduled():
     return MeetingRequest.objects.filter(
         status=MeetingRequest.Status.ACCEPTED, slot__isnull=False
@@ -53,7 +48,8 @@ def _decorate(meetings, sides: set[int], now) -> list:
     ``can_report`` (the slot has started) and ``my_outcome``."""
     out = []
     for meeting in meetings:
-        if not schedule_visible(_settings_of(meeting)):
+        settings = _settings_of(meeting)
+        if settings is None or not settings.schedule_visible:
             continue
         mine = meeting.requester_id in sides
         meeting.me = meeting.requester if mine else meeting.recipient
@@ -158,7 +154,8 @@ def participants_meeting_on(day: date) -> list[MeetingParticipant]:
     meetings = _scheduled().filter(slot__starts_at__gte=start, slot__starts_at__lt=end)
     people: dict[int, MeetingParticipant] = {}
     for meeting in meetings.order_by("pk"):
-        if schedule_visible(_settings_of(meeting)):
+        settings = _settings_of(meeting)
+        if settings is not None and settings.schedule_visible:
             for side in (meeting.requester, meeting.recipient):
                 people.setdefault(side.pk, side)
     return [people[pk] for pk in sorted(people)]

@@ -9,7 +9,7 @@ from functools import partial
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -20,8 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from members.permissions import is_organiser
-
+from .. import permissions
 from ..models import Event
 from ..models_meetings import (
     REASONS,
@@ -137,8 +136,7 @@ def _context(event, settings, move_form=None) -> dict:
 
 
 def schedule_view(model_admin, request, pk):
-    if not is_organiser(request.user):
-        raise PermissionDenied
+    permissions.require_organiser(request.user)
     event = get_object_or_404(Event, pk=pk)
     settings = MeetingSettings.objects.filter(event=event).first()
     if settings is None:

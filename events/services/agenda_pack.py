@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,8 +21,7 @@ QUEUED_FOR_AT_MOST = timedelta(minutes=15)
 def agenda_pack_request(*, event, actor) -> bool:
     """Queues the build of the agendas ZIP, unless one is queued and not yet done (a double
     click queues one build). True if a build was queued."""
-    if not permissions.can_manage_events(actor):
-        raise PermissionDenied
+    permissions.require_organiser(actor)
     now = timezone.now()
     with transaction.atomic():
         settings = locking.lock_one(MeetingSettings, MeetingSettings.objects.get(event=event).pk)

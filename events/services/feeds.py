@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from .. import permissions
@@ -24,7 +23,6 @@ def calendar_feed_renew(*, user) -> CalendarFeed:
 def calendar_feed_delete(*, feed: CalendarFeed, actor) -> None:
     """An organiser switches a feed off (its address stops working); the person can make a
     new one on their registrations page."""
-    if not permissions.can_manage_events(actor):
-        raise PermissionDenied
+    permissions.require_organiser(actor)
     with transaction.atomic():
         feed.delete()

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forum import locking
-from members.permissions import is_organiser
 
 from .. import notifications_meetings as mails
+from .. import permissions
 from .. import permissions_meetings as rules
 from ..models import BERLIN, Event
 from ..models_meetings import (
@@ -39,16 +39,11 @@ NO_FREE_SLOT = "no-free-slot"
 AWAITING_SCHEDULE = "awaiting-schedule"
 
 
-def _organiser(actor) -> None:
-    if not is_organiser(actor):
-        raise PermissionDenied
-
-
 # --- Organisers ---------------------------------------------------------------------------
 
 
 def meeting_settings_save(*, settings: MeetingSettings, actor) -> MeetingSettings:
-    _organiser(actor)
+    permissions.require_organiser(actor)
     settings.full_clean()
     settings.save()
     return settings
@@ -62,7 +57,7 @@ def meeting_settings_for(event: Event) -> MeetingSettings:
 def meeting_slots_generate(*, event: Event, day, start, end, actor) -> list[MeetingSlot]:
     """Slots of the settings' length from ``start`` to ``end`` (times of day, Berlin) on
     ``day``; slots that exist already (same start) are kept, not doubled."""
-    _organiser(actor)
+    permissions.require_organiser(actor)
     if end <= start:
         raise ValidationError(_("The window must end after it starts."))
     minutes = meeting_settings_for(event).slot_minutes
@@ -83,28 +78,28 @@ def meeting_slots_generate(*, event: Event, day, start, end, actor) -> list[Meet
 
 
 def meeting_slot_save(*, slot: MeetingSlot, actor) -> MeetingSlot:
-    _organiser(actor)
+    permissions.require_organiser(actor)
     slot.full_clean()
     slot.save()
     return slot
 
 
 def meeting_slot_delete(*, slot: MeetingSlot, actor) -> None:
-    _organiser(actor)
+    permissions.require_organiser(actor)
     if slot.meetings.exists():
         raise ValidationError(_("Meetings are booked in this slot; cancel or move them first."))
     slot.delete()
 
 
 def meeting_place_save(*, place: MeetingPlace, actor) -> MeetingPlace:
-    _organiser(actor)
+    permissions.require_organiser(actor)
     place.full_clean()
     place.save()
     return place
 
 
 def meeting_place_delete(*, place: MeetingPlace, actor) -> None:
-    _organiser(actor)
+    permissions.require_organiser(actor)
     if place.meetings.exists():
         raise ValidationError(_("Meetings are booked at this place; cancel or move them first."))
     place.delete()
@@ -113,11 +108,13 @@ def meeting_place_delete(*, place: MeetingPlace, actor) -> None:
 # --- Participants -------------------------------------------------------------------------
 
 
-def _lock_settings(event_id: int) -> MeetingSettings:
+def lock_settings(event_id: int) -> MeetingSettings:
+    """Locks and returns the event's settings row, the first lock of every scheduling step."""
     return locking.locked(MeetingSettings.objects.filter(event_id=event_id)).get()
 
 
-def _lock_participants(*ids: int) -> None:
+def lock_participants(*ids: int) -> None:
+    """Locks these participants' rows in primary-key order, after the settings row."""
     locking.lock_rows(MeetingParticipant.objects.filter(pk__in=sorted(set(ids))))
 
 
@@ -133,18 +130,18 @@ def meeting_opt_in(
     if MeetingSlot.objects.filter(pk__in=slot_ids).exclude(event=event).exists():
         raise ValidationError(_("Choose slots of this event."))
     with transaction.atomic():
-        _lock_settings(event.pk)
+        lock_settings(event.pk)
         participant, _created = MeetingParticipant.objects.get_or_create(
             event=event, registration=registration
         )
-        _lock_participants(participant.pk)
+        lock_participants(participant.pk)
         participant.offer = (offer or "").strip()
         participant.looking_for = (looking_for or "").strip()
         participant.full_clean()
         participant.save()
         booked = set(participant.bookings.values_list("slot_id", flat=True))
         participant.available_slots.set(slot_ids | booked)
-        _offer_freed(event.pk)
+        offer_freed(event.pk)
     return participant
 
 
@@ -164,9 +161,9 @@ def meeting_request_send(
     if recipient.pk == requester.pk:
         raise ValidationError(_("You cannot request a meeting with yourself."))
     with transaction.atomic():
-        settings = _lock_settings(event.pk)
+        settings = lock_settings(event.pk)
         _refuse_after_deadline(settings)
-        _lock_participants(requester.pk, recipient.pk)
+        lock_participants(requester.pk, recipient.pk)
         open_requests = MeetingRequest.objects.filter(status__in=MeetingRequest.OPEN)
         same = open_requests.filter(requester=requester, recipient=recipient).first()
         if same is not None:
@@ -198,8 +195,8 @@ def _refuse_after_deadline(settings: MeetingSettings) -> None:
 
 
 def _locked_request(request: MeetingRequest) -> MeetingRequest:
-    _lock_settings(request.event_id)
-    _lock_participants(request.requester_id, request.recipient_id)
+    lock_settings(request.event_id)
+    lock_participants(request.requester_id, request.recipient_id)
     return locking.locked(
         MeetingRequest.objects.select_related(
             "event", "requester__registration", "recipient__registration"
@@ -232,7 +229,8 @@ def _free_slots(request: MeetingRequest, *, exclude=()):
     return None, None, NO_FREE_SLOT
 
 
-def _book(request: MeetingRequest, slot, place) -> None:
+def book(request: MeetingRequest, slot, place) -> None:
+    """Gives ``request`` the slot and place and books both sides into the slot."""
     request.slot, request.place, request.unscheduled_reason = slot, place, ""
     request.save(update_fields=["slot", "place", "unscheduled_reason"])
     MeetingBooking.objects.bulk_create(
@@ -243,7 +241,8 @@ def _book(request: MeetingRequest, slot, place) -> None:
     )
 
 
-def _unbook(request: MeetingRequest) -> None:
+def unbook(request: MeetingRequest) -> None:
+    """Takes ``request`` out of its slot and place and frees both sides' bookings."""
     request.bookings.all().delete()
     request.slot = request.place = None
     request.save(update_fields=["slot", "place"])
@@ -255,14 +254,15 @@ def _schedule(request: MeetingRequest, *, exclude=()) -> bool:
         request.unscheduled_reason = reason
         request.save(update_fields=["unscheduled_reason"])
         return False
-    _book(request, slot, place)
+    book(request, slot, place)
     return True
 
 
-def _offer_freed(event_id: int) -> None:
-    """Accepted requests still without a slot try again (oldest first), e.g. after a
-    meeting was cancelled or someone added slots. Called under the settings lock. When the
-    organisers schedule (organiser mode), nothing is placed one by one."""
+def offer_freed(event_id: int) -> None:
+    """Gives the event's accepted requests still without a slot another try, oldest first.
+
+    Called under the settings lock, e.g. after a meeting was cancelled or someone added
+    slots. When the organisers schedule (organiser mode), nothing is placed one by one."""
     if MeetingSettings.objects.filter(
         event_id=event_id, mode=MeetingSettings.Mode.ORGANISER
     ).exists():
@@ -271,7 +271,7 @@ def _offer_freed(event_id: int) -> None:
         event_id=event_id, status=MeetingRequest.Status.ACCEPTED, slot__isnull=True
     ).order_by("answered_at", "pk")
     for request in waiting:
-        _lock_participants(request.requester_id, request.recipient_id)
+        lock_participants(request.requester_id, request.recipient_id)
         if _schedule(request):
             mails.meeting_accepted(request)
 
@@ -317,12 +317,12 @@ def meeting_cancel(*, request: MeetingRequest, actor) -> MeetingRequest:
             raise PermissionDenied
         freed = request.slot_id is not None
         if freed:
-            _unbook(request)
+            unbook(request)
         request.status = MeetingRequest.Status.CANCELLED
         request.save(update_fields=["status"])
         mails.meeting_cancelled(request, by=actor)
         if freed:
-            _offer_freed(request.event_id)
+            offer_freed(request.event_id)
     return request
 
 
@@ -342,11 +342,11 @@ def meeting_reschedule(*, request: MeetingRequest, actor) -> MeetingRequest:
         if slot is None:
             raise ValidationError(_("There is no other slot in which you are both free."))
         if old:
-            _unbook(request)
-        _book(request, slot, place)
+            unbook(request)
+        book(request, slot, place)
         mails.meeting_moved(request)
         if old:
-            _offer_freed(request.event_id)
+            offer_freed(request.event_id)
     return request
 
 

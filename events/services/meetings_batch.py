@@ -13,16 +13,16 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forum import locking
-from members.permissions import is_organiser
 
 from .. import meetings_scheduler as scheduler
 from .. import notifications_meetings as mails
+from .. import permissions
 from ..models import Event
 from ..models_meetings import (
     MeetingBooking,
@@ -32,7 +32,7 @@ from ..models_meetings import (
     MeetingSettings,
     MeetingSlot,
 )
-from .meetings import _book, _lock_participants, _lock_settings, _unbook
+from .meetings import book, lock_participants, lock_settings, unbook
 
 
 @dataclass
@@ -44,9 +44,8 @@ class ScheduleRun:
 
 
 def _organiser_settings(event: Event, actor) -> MeetingSettings:
-    if not is_organiser(actor):
-        raise PermissionDenied
-    settings = _lock_settings(event.pk)
+    permissions.require_organiser(actor)
+    settings = lock_settings(event.pk)
     if not settings.by_organisers:
         raise ValidationError(
             _(
@@ -151,11 +150,10 @@ def meeting_move(*, request: MeetingRequest, slot: MeetingSlot, place: MeetingPl
     """An organiser puts an accepted meeting into ``slot`` at ``place`` under the checks
     of any booking: both people available and free then, the place free. After
     publication both sides are mailed the new time."""
-    if not is_organiser(actor):
-        raise PermissionDenied
+    permissions.require_organiser(actor)
     with transaction.atomic():
-        settings = _lock_settings(request.event_id)
-        _lock_participants(request.requester_id, request.recipient_id)
+        settings = lock_settings(request.event_id)
+        lock_participants(request.requester_id, request.recipient_id)
         request = locking.locked(
             MeetingRequest.objects.select_related(
                 "event", "requester__registration", "recipient__registration"
@@ -206,8 +204,8 @@ def meeting_move(*, request: MeetingRequest, slot: MeetingSlot, place: MeetingPl
                 }
             )
         if request.slot_id is not None:
-            _unbook(request)
-        _book(request, slot, place)
+            unbook(request)
+        book(request, slot, place)
         if settings.schedule_published_at is not None:
             mails.meeting_moved(request)
     return request

@@ -24,7 +24,7 @@ from .. import selectors_meetings_outcomes as selectors
 from ..models import BERLIN, Registration
 from ..models_meetings import MeetingParticipant, MeetingRequest, MeetingSettings
 from ..models_meetings_outcomes import MeetingOutcome
-from .meetings import _lock_participants, _offer_freed, _unbook
+from .meetings import lock_participants, offer_freed, unbook
 
 #: Stored in ``unscheduled_reason`` of requests and meetings closed because a side cancelled
 #: their registration.
@@ -90,7 +90,7 @@ def meetings_close_for_registration(*, registration: Registration) -> int:
             .select_related("event", "requester__registration", "recipient__registration", "slot")
             .order_by("pk")
         )
-        _lock_participants(
+        lock_participants(
             participant.pk,
             *[r.requester_id for r in requests],
             *[r.recipient_id for r in requests],
@@ -105,7 +105,7 @@ def meetings_close_for_registration(*, registration: Registration) -> int:
                 continue
             was_meeting = request.status == MeetingRequest.Status.ACCEPTED
             if request.slot_id is not None:
-                _unbook(request)
+                unbook(request)
                 freed = True
             if request.status == MeetingRequest.Status.PENDING:
                 request.answered_at = now
@@ -124,7 +124,7 @@ def meetings_close_for_registration(*, registration: Registration) -> int:
             mails.meeting_closed(request, gone=participant, other=other, was_meeting=was_meeting)
             closed += 1
         if freed:
-            _offer_freed(participant.event_id)
+            offer_freed(participant.event_id)
     return closed
 
 

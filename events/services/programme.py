@@ -9,7 +9,7 @@ after changes by the signals in events/signals.py.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,12 +19,6 @@ from .. import notifications, permissions, validation
 from ..models import Event, ProgrammeItem, Registration, Room, SessionSignup, Speaker
 from . import seats
 
-
-def _require_organiser(actor) -> None:
-    if not permissions.can_manage_events(actor):
-        raise PermissionDenied
-
-
 # --- The event ---------------------------------------------------------------------------
 
 
@@ -32,7 +26,7 @@ def event_save(*, event: Event, actor) -> list[Registration]:
     """Saves an organiser's new or changed event. Setting an event to cancelled cancels it
     as ``event_cancel`` does (everybody registered is told); a changed capacity or waiting
     list fills free seats from the waiting list. Returns who moved up."""
-    _require_organiser(actor)
+    permissions.require_organiser(actor)
     with transaction.atomic():
         stored = None if event.pk is None else locking.lock_one_or_none(Event, event.pk)
         cancelling = (
@@ -69,7 +63,7 @@ def event_capacity_changed(*, event: Event) -> list[Registration]:
 def event_cancel(*, event: Event, actor) -> Event:
     """Cancels the event and tells everybody still registered. Their registrations keep
     their state, so the record shows who had a seat."""
-    _require_organiser(actor)
+    permissions.require_organiser(actor)
     with transaction.atomic():
         event = seats.locked_event(event.pk)
         if event.is_cancelled:
@@ -88,7 +82,7 @@ def event_cancel(*, event: Event, actor) -> Event:
 def event_delete(*, event: Event, actor) -> None:
     """Deletes an event with everything that belongs to it (nobody is told: cancel an event
     that people registered for instead)."""
-    _require_organiser(actor)
+    permissions.require_organiser(actor)
     with transaction.atomic():
         event.delete()
 
@@ -99,7 +93,7 @@ def event_delete(*, event: Event, actor) -> None:
 def programme_item_save(*, item: ProgrammeItem, actor, speakers=None) -> ProgrammeItem:
     """Saves an organiser's new or changed programme item and, when given, its speakers. A
     session whose capacity changed fills its free seats from its waiting list."""
-    _require_organiser(actor)
+    permissions.require_organiser(actor)
     with transaction.atomic():
         stored = None if item.pk is None else locking.lock_one_or_none(ProgrammeItem, item.pk)
         item.full_clean()
@@ -117,7 +111,7 @@ def programme_item_move(*, item: ProgrammeItem, actor, starts_at, ends_at, room)
     admin form refuses: a time outside the event, a room of another event, the room or a
     speaker in two places at once. The event's row lock serialises moves of one event, so two
     organisers cannot both put something into the same free slot."""
-    _require_organiser(actor)
+    permissions.require_organiser(actor)
     with transaction.atomic():
         event = locking.lock_one(Event, item.event_id)
         item = locking.lock_one(ProgrammeItem, item.pk)
@@ -140,13 +134,13 @@ def item_capacity_changed(*, item: ProgrammeItem) -> list[SessionSignup]:
 
 def programme_item_delete(*, item: ProgrammeItem, actor) -> None:
     """Deletes a programme item with its session sign-ups."""
-    _require_organiser(actor)
+    permissions.require_organiser(actor)
     with transaction.atomic():
         item.delete()
 
 
 def room_save(*, room: Room, actor) -> Room:
-    _require_organiser(actor)
+    permissions.require_organiser(actor)
     with transaction.atomic():
         room.full_clean()
         room.save()
@@ -155,13 +149,13 @@ def room_save(*, room: Room, actor) -> Room:
 
 def room_delete(*, room: Room, actor) -> None:
     """Deletes a room; its programme items stay, without a room."""
-    _require_organiser(actor)
+    permissions.require_organiser(actor)
     with transaction.atomic():
         room.delete()
 
 
 def speaker_save(*, speaker: Speaker, actor) -> Speaker:
-    _require_organiser(actor)
+    permissions.require_organiser(actor)
     with transaction.atomic():
         speaker.full_clean()
         speaker.save()
@@ -170,6 +164,6 @@ def speaker_save(*, speaker: Speaker, actor) -> Speaker:
 
 def speaker_delete(*, speaker: Speaker, actor) -> None:
     """Deletes a speaker; they disappear from their programme items."""
-    _require_organiser(actor)
+    permissions.require_organiser(actor)
     with transaction.atomic():
         speaker.delete()

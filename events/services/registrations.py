@@ -355,8 +355,7 @@ def registration_add(
     address. The seat rules are the site's: confirmed if a seat is free, else on the
     waiting list, refused when full without one. ``notify`` sends the person the usual
     confirmed / waiting-list mail. Registration periods do not bind organisers."""
-    if not permissions.can_manage_events(actor):
-        raise PermissionDenied
+    permissions.require_organiser(actor)
     organisation = None
     if user is not None:
         membership = membership_of(user)
@@ -436,8 +435,7 @@ def registration_save(
     ``CORRECTABLE_FIELDS`` are written; a changed attendee-list consent is dated as the
     attendee's own change is. With ``sessions`` the session sign-ups change too, by the
     session seat rules (a freed seat goes to the next person)."""
-    if not permissions.can_manage_events(actor):
-        raise PermissionDenied
+    permissions.require_organiser(actor)
     with transaction.atomic():
         stored = locking.lock_one(Registration, registration.pk)
         registration.email = (registration.email or "").strip().lower()
@@ -484,8 +482,7 @@ def registrations_erase(*, user) -> None:
 def registration_delete(*, registration: Registration, actor) -> None:
     """Deletes a registration for good (e.g. a test entry). A seat it held goes to the first
     person on the waiting list, as when it is cancelled; so do its session seats."""
-    if not permissions.can_manage_events(actor):
-        raise PermissionDenied
+    permissions.require_organiser(actor)
     now = timezone.now()
     with transaction.atomic():
         event = seats.locked_event(registration.event_id)

@@ -5,7 +5,7 @@ whoever starred a changed item is told, and the programme PDF is rebuilt."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -49,8 +49,7 @@ def schedule_release(
     since the last release, when the programme is empty, for a cancelled event, and when
     ``expected_version`` (the version the organiser saw on the form) is not the next one any
     more: someone else released meanwhile and the changes shown are out of date."""
-    if not permissions.can_manage_events(actor):
-        raise PermissionDenied
+    permissions.require_organiser(actor)
     comment = (comment or "").strip()
     with transaction.atomic():
         event = locking.lock_one(Event, event.pk)

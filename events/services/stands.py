@@ -80,8 +80,7 @@ def stand_decide(
     *, stand: Stand, actor, status: str, number: str | None = None, area: str | None = None
 ) -> Stand:
     """An organiser confirms or declines; the applicant is told."""
-    if not permissions.can_manage_events(actor):
-        raise PermissionDenied
+    permissions.require_organiser(actor)
     if status not in DECISIONS:
         raise ValidationError(_("Choose confirm or decline."))
     with transaction.atomic():
@@ -99,8 +98,7 @@ def stand_save(*, stand: Stand, actor) -> Stand:
     """Saves an organiser's new or changed stand (the admin's form, list or inline). A
     changed decision is recorded as ``stand_decide`` records it; setting a stand back to
     applied, or creating one, only saves."""
-    if not permissions.can_manage_events(actor):
-        raise PermissionDenied
+    permissions.require_organiser(actor)
     with transaction.atomic():
         stored = None if stand.pk is None else locking.lock_one_or_none(Stand, stand.pk)
         return _save(stand, None if stored is None else stored.status)
@@ -141,7 +139,6 @@ def stands_withdraw_for_organisation(*, organisation, actor) -> list[Stand]:
 
 def stand_delete(*, stand: Stand, actor) -> None:
     """Deletes a stand application for good (nobody is told: decline it instead)."""
-    if not permissions.can_manage_events(actor):
-        raise PermissionDenied
+    permissions.require_organiser(actor)
     with transaction.atomic():
         stand.delete()

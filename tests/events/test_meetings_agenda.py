@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from events.models import BERLIN, AgendaStar, CalendarFeed
 from events.models_meetings import MeetingSettings
-from events.selectors_meetings_outcomes import agenda_meetings, schedule_visible
+from events.selectors_meetings_outcomes import agenda_meetings
 from events.services import meetings as services
 from tests.events.test_meetings import accepted_pair, attendee, meeting_event, opted_in
 from tests.factories import ProgrammeItemFactory
@@ -69,12 +69,19 @@ def test_pending_declined_and_cancelled_requests_are_not_in_the_agenda():
 
 def test_organiser_mode_shows_meetings_only_once_the_schedule_is_published():
     settings = MeetingSettings(mode=MeetingSettings.Mode.IMMEDIATE)
-    assert schedule_visible(settings) is True
+    assert settings.schedule_visible is True
     settings.mode = MeetingSettings.Mode.ORGANISER
-    assert schedule_visible(settings) is False
+    assert settings.schedule_visible is False
     settings.schedule_published_at = datetime(2099, 1, 1, tzinfo=UTC)
-    assert schedule_visible(settings) is True
-    assert schedule_visible(None) is False
+    assert settings.schedule_visible is True
+
+
+def test_a_meeting_of_an_event_without_meeting_settings_is_not_shown():
+    event = meeting_event()
+    a, _b, _request = accepted_pair(event)
+    MeetingSettings.objects.filter(event=event).delete()
+
+    assert agenda_meetings(event, a) == []
 
 
 def test_the_calendar_feed_holds_the_meeting_with_time_place_and_other_side(client):

@@ -4,6 +4,8 @@ must log in go to the login page. Every URL pattern of events/ is in the matrix.
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from events import permissions
@@ -15,6 +17,7 @@ from tests.factories import (
     RegistrationFactory,
     SpeakerFactory,
     StandFactory,
+    UserFactory,
 )
 from tests.matrix import ANY, LOGIN, MATRIX_ARGS, cases, check, url_names
 
@@ -402,3 +405,10 @@ def test_drafts_and_every_attendee_only_for_organisers(member, organiser_user):
     assert not permissions.can_see_every_attendee(member)
     assert permissions.can_manage_events(organiser_user)
     assert not permissions.can_manage_events(None)
+
+
+def test_require_organiser_refuses_everyone_but_organisers(member, organiser_user):
+    permissions.require_organiser(organiser_user)
+    for someone in (member, UserFactory(is_staff=True), AnonymousUser(), None):
+        with pytest.raises(PermissionDenied):
+            permissions.require_organiser(someone)
