@@ -183,7 +183,7 @@ def lookup_viewer(user, name: str) -> tuple:
     changed the value) reads the cache again."""
     bundle = getattr(user, "_viewer_values", None)
     if bundle is None:
-        bundle = user._viewer_values = _read_viewer(user.pk)
+        bundle = user._viewer_values = read_viewer(user.pk)
     if name in bundle:
         return bundle.pop(name)
     return lookup(viewer_key(name, user.pk), _VIEWER_VALUES[name](user.pk))
@@ -194,7 +194,15 @@ def forget_viewer(user, name: str) -> None:
     getattr(user, "_viewer_values", {}).pop(name, None)
 
 
-def _read_viewer(user_pk: int) -> dict[str, tuple]:
+def attach_viewer(user, values: dict[str, tuple]) -> None:
+    """Hands the answers of :func:`read_viewer` to the user object read with them (the
+    authentication backend reads the user itself as one of them)."""
+    user._viewer_values = values
+
+
+def read_viewer(user_pk: int) -> dict[str, tuple]:
+    """{name: (kept value or None, stamp)} of every registered value about the user: one
+    round trip."""
     wanted = {viewer_key(name, user_pk): of(user_pk) for name, of in _VIEWER_VALUES.items()}
     answers = lookup_each(wanted)
     return {name: answers[viewer_key(name, user_pk)] for name in _VIEWER_VALUES}

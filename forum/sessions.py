@@ -11,8 +11,10 @@ One change to Django's engine: a session is kept in the cache for at most
 (a logout during an outage) cannot be removed from Redis then; when Redis comes back, the
 old copy would log the cookie in again until it expired. Capped, it expires within
 minutes. Logging out as usual deletes the cached copy at once; a deactivated user or a
-changed password ends the session on the next request whatever the cache holds, because
-the user is still read from the database and checked (``is_active``, the password hash).
+changed password ends the session on the next request whatever the session cache holds:
+the user is checked on every request (``is_active``, the password hash) against their row,
+kept in the cache under a generation that every save of the user bumps (members/cache.py),
+and at most ``members.cache.VIEWER_TIMEOUT`` old if that bump was lost in an outage.
 """
 
 from __future__ import annotations

@@ -353,9 +353,10 @@ def test_mass_mail_body_is_escaped_in_html(organiser, django_capture_on_commit_c
 
 
 def test_mass_mail_sender_deactivated_no_reply_to(organiser, django_capture_on_commit_callbacks):
+    recipient = UserFactory()  # made first: saving a user has on-commit work of its own
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.mass_mail_send(
-            actor=organiser, recipients=[UserFactory()], subject_de="S", body_de="B"
+            actor=organiser, recipients=[recipient], subject_de="S", body_de="B"
         )
     organiser.is_active = False
     organiser.save()
