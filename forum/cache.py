@@ -162,3 +162,27 @@ class ResilientRedisCache(RedisCache):
     def clear(self):
         self._local.clear()
         return self._call("clear", None, (), {}, lambda: False)
+
+    def delete_own_keys(self) -> int:
+        """Deletes every key of this cache and nothing else: ``clear()`` empties the whole
+        Redis database, which Celery's queue shares (REDIS_URL). Returns how many."""
+        self._local.clear()
+
+        def delete() -> int:
+            client = self._cache.get_client(write=True)
+            deleted = 0
+            batch = []
+            for key in client.scan_iter(match=self.make_key("*"), count=1000):
+                batch.append(key)
+                if len(batch) == 1000:
+                    deleted += client.delete(*batch)
+                    batch = []
+            if batch:
+                deleted += client.delete(*batch)
+            return deleted
+
+        try:
+            return delete()
+        except OUTAGE_ERRORS as exc:
+            self._mark_down(exc)
+            return 0

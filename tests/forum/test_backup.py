@@ -336,3 +336,14 @@ def test_backup_loop_leaves_promptly_on_sigterm(tmp_path):
                 process.kill()
                 process.wait(timeout=10)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_restore_forgets_what_the_cache_kept():
+    """Pages, users and memberships kept in the cache were read before the restore."""
+    from django.core.cache import cache
+
+    from forum.management.commands.restore import _forget_cache
+
+    cache.set("fragment:viewer:user:1", "a row the restore replaced", 60)
+    _forget_cache()
+    assert cache.get("fragment:viewer:user:1") is None

@@ -192,6 +192,33 @@ def test_resilient_cache_redis_back_is_used_again(processes, tmp_path):
     assert not cache.is_down
 
 
+def test_delete_own_keys_keeps_the_task_queue(processes, tmp_path):
+    """After a restore the cache forgets what it kept; Celery's queue in the same Redis
+    database (REDIS_URL) must survive: clear() would flush it."""
+    import redis
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not on PATH.")
+    server = RedisServer(binary, processes, tmp_path)
+    server.start()
+    cache = ResilientRedisCache(server.url, {"OPTIONS": {"RETRY_AFTER": 0.2}})
+    raw = redis.Redis.from_url(server.url)
+    raw.lpush("celery", "a queued mail")
+    cache.set_many({f"fragment:{n}": n for n in range(2500)}, 60)
+    cache.set("generation:events", 7, None)
+
+    assert cache.delete_own_keys() == 2501
+    assert cache.get("generation:events") is None
+    assert cache.get("fragment:1") is None
+    assert raw.lrange("celery", 0, -1) == [b"a queued mail"]
+    raw.close()
+
+
+def test_delete_own_keys_with_redis_down_does_not_raise(dead_cache):
+    assert dead_cache.delete_own_keys() == 0
+
+
 # --- Real processes --------------------------------------------------------------------------
 
 

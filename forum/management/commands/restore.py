@@ -46,6 +46,7 @@ class Command(BaseCommand):
             )
         except BackupError as error:
             raise CommandError(str(error)) from error
+        _forget_cache()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Restored {path.name} (taken {manifest['created_at']}, "
@@ -53,3 +54,16 @@ class Command(BaseCommand):
                 "is newer than the backup."
             )
         )
+
+
+def _forget_cache() -> None:
+    """What the cache keeps (pages, the users and memberships of sessions, sessions) was read
+    from the database before the restore: none of it may outlive it. Only the cache's own
+    keys go; the task queue in the same Redis database stays."""
+    from django.core.cache import cache
+
+    forget = getattr(cache, "delete_own_keys", None)
+    if forget is None:  # a cache of its own (development, tests): nothing else lives there
+        cache.clear()
+    else:
+        forget()
