@@ -87,48 +87,64 @@ def _store_page(request, key, stamp, response) -> None:
     generations.store(key, stamp, content.decode(response.charset), timeout)
 
 
-def _event_page_data(request, slug) -> tuple[Event, str, bool, Registration | None]:
+def _event_page_data(
+    request, slug, *, programme: bool = True
+) -> tuple[Event, str, bool, Registration | None]:
     """(the event as ``selectors.event_for_page`` reads it, its programme's HTML, whether it
     has items, the viewer's registration or None), from the cache in one round trip and
     without a query while nothing they show has changed (events/cache.py), else read,
     rendered and kept. The event and its programme depend on the viewer only by whether
-    they may see drafts (part of the key); the seats taken are kept beside them, renewed by
-    every registration; the viewer's registration per account and address."""
+    they may see drafts (part of the keys); the seats taken are kept beside them, renewed by
+    every registration; the viewer's registration per account and address. Without
+    ``programme`` the programme is neither read nor rendered (its HTML is then "")."""
     user = request.user
-    key = generations.fragment_key(
-        "event-page-data", get_language(), slug, permissions.can_see_drafts(user)
-    )
+    drafts = permissions.can_see_drafts(user)
+    event_key = generations.fragment_key("event-page-event", slug, drafts)
     seats_key = generations.fragment_key("event-page-seats", slug)
-    wanted = {key: event_cache.PROGRAMME_GENERATIONS, seats_key: event_cache.SEATS_GENERATIONS}
-    mine = None
+    wanted = {
+        event_key: event_cache.PROGRAMME_GENERATIONS,
+        seats_key: event_cache.SEATS_GENERATIONS,
+    }
+    programme_key = mine = None
+    if programme:
+        programme_key = generations.fragment_key(
+            "event-page-programme", get_language(), slug, drafts
+        )
+        wanted[programme_key] = event_cache.PROGRAMME_GENERATIONS
     if user.is_authenticated:
         mine = generations.fragment_key("event-page-registration", slug, user.pk, user.email)
         wanted[mine] = event_cache.SEATS_GENERATIONS
     answers = generations.lookup_each(wanted)
-    (kept, stamp), (seats, seats_stamp) = answers[key], answers[seats_key]
-    if kept is not None:
-        event, html, has_programme = kept
-        if seats is None:
-            seats = selectors.confirmed_count(event)
-            generations.store(seats_key, seats_stamp, seats, event_cache.page_timeout(event))
-        event.confirmed = seats
-    else:
+
+    def keep(key, value):
+        generations.store(key, answers[key][1], value, event_cache.page_timeout(event))
+
+    event, seats = answers[event_key][0], answers[seats_key][0]
+    if event is None:
         event = _event(request, slug)  # with its seats taken
-        days = selectors.programme_by_day(selectors.programme(event))
-        html = render_to_string("events/_event_programme.html", {"event": event, "days": days})
-        has_programme = bool(days)
-        timeout = event_cache.page_timeout(event)
-        generations.store(key, stamp, (event, html, has_programme), timeout)
-        generations.store(seats_key, seats_stamp, event.confirmed, timeout)
+        keep(event_key, event)
+        keep(seats_key, event.confirmed)
+    elif seats is None:
+        event.confirmed = selectors.confirmed_count(event)
+        keep(seats_key, event.confirmed)
+    else:
+        event.confirmed = seats
+    html, has_programme = "", False
+    if programme:
+        kept = answers[programme_key][0]
+        if kept is None:
+            days = selectors.programme_by_day(selectors.programme(event))
+            context = {"event": event, "days": days}
+            kept = (render_to_string("events/_event_programme.html", context), bool(days))
+            keep(programme_key, kept)
+        html, has_programme = kept
     registration = None
     if mine is not None:
-        found, mine_stamp = answers[mine]
-        if found is not None:
-            (registration,) = found
-        else:
-            registration = selectors.registration_of(user, event)
-            timeout = event_cache.page_timeout(event)
-            generations.store(mine, mine_stamp, (registration,), timeout)
+        found = answers[mine][0]
+        if found is None:
+            found = (selectors.registration_of(user, event),)
+            keep(mine, found)
+        (registration,) = found
     return event, mark_safe(html), has_programme, registration  # noqa: S308 (our own template)
 
 
@@ -198,10 +214,10 @@ GUEST_EMAIL_SESSION_KEY = "events_guest_email"
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request, slug):
-    event = _event(request, slug)
+    # The event, its seats and the member's registration from the cache (no programme).
+    event, _html, _items, existing = _event_page_data(request, slug, programme=False)
     user = request.user
     is_member = user.is_authenticated
-    existing = selectors.registration_of(user, event) if is_member else None
     if existing is not None and existing.is_active:
         messages.info(request, _("You are already registered for this event."))
         return redirect(existing.get_absolute_url())
