@@ -82,9 +82,13 @@ def receiver(name: str):
 
 
 def _ensure(name: str, value) -> int:
+    """The generation read (``value``), or a new one started for a name without one: one
+    round trip when this process starts it, two when another one just did."""
     if value is not None:
         return int(value)
-    cache.add(key(name), _fresh(), None)
+    fresh = _fresh()
+    if cache.add(key(name), fresh, None):
+        return fresh
     return int(cache.get(key(name)) or 0)
 
 
