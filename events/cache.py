@@ -10,7 +10,8 @@ Two generations (forum/generations.py) follow what the pages show:
   event, rooms, speakers, programme items and their sign-ups, stands, releases, meeting
   settings...), and every change of its many-to-many relations;
 - ``events.registrations``: every save or delete of a registration (the seats taken, who
-  is registered).
+  is registered); a changed registration with session sign-ups bumps ``events`` as well
+  (the programme counts the places of confirmed registrations).
 A registration therefore renews the seat count and the person's own box, not the programme:
 when registration opens, the busiest moment, members' pages keep their programme. The
 visitor's page, which shows the seats, follows both and the ``members`` generation (the
@@ -56,10 +57,22 @@ def generation_of(model) -> str | None:
     return None if name in NOT_SHOWN else GENERATION
 
 
-def _bump_for_events(sender, **_kwargs) -> None:
+def _bump_for_events(sender, **kwargs) -> None:
     name = generation_of(sender)
     if name is not None:
         generations.bump(name)
+    if name == REGISTRATIONS and _holds_session_places(kwargs):
+        # The programme counts the session places of confirmed registrations: a changed
+        # registration with sign-ups changes those counts without saving a sign-up.
+        generations.bump(GENERATION)
+
+
+def _holds_session_places(kwargs) -> bool:
+    """A registration saved or deleted that has session sign-ups. A new one has none yet
+    (its sign-ups, saved after it, bump on their own), so registering asks nothing."""
+    if kwargs.get("created", True) or "instance" not in kwargs:
+        return False
+    return kwargs["instance"].session_signups.exists()
 
 
 def connect_signals() -> None:

@@ -91,6 +91,22 @@ def test_a_registration_keeps_the_programme_of_members(client, event, member):
     assert "1 place left" in _get(client, event, "en")
 
 
+def test_a_cancelled_registration_frees_its_session_place_on_the_page(client, event, member, org):
+    """The programme counts the session places of confirmed registrations: cancelling one
+    changes the count although no sign-up is saved (their update() sends no signal)."""
+    from events import services
+
+    item = ProgrammeItemFactory(event=event, title="Werkstatt", capacity=5)
+    registration, _created = services.registration_create(
+        event=event, actor=member, sessions=[item]
+    )
+    client.force_login(member)
+    assert "1 of 5 places taken" in _get(client, event, "en")
+
+    services.registration_cancel(registration=registration, actor=member)
+    assert "0 of 5 places taken" in _get(client, event, "en")
+
+
 def test_personal_models_renew_nothing(event, member, org):
     from events import cache as event_cache
     from events.models import AgendaStar, CalendarFeed, ProgrammeItem, Registration
