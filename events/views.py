@@ -28,6 +28,7 @@ from . import cache as event_cache
 from . import permissions, selectors, services
 from .forms import GuestRegistrationForm, RegistrationChoicesForm, StandForm
 from .models import CalendarFeed, Event, ProgrammeItem, Registration, SessionSignup
+from .templatetags.programme_tags import event_jsonld
 
 
 def _event(request, slug) -> Event:
@@ -89,14 +90,15 @@ def _store_page(request, key, stamp, response) -> None:
 
 def _event_page_data(
     request, slug, *, programme: bool = True
-) -> tuple[Event, str, bool, Registration | None]:
-    """(the event as ``selectors.event_for_page`` reads it, its programme's HTML, whether it
-    has items, the viewer's registration or None), from the cache in one round trip and
-    without a query while nothing they show has changed (events/cache.py), else read,
-    rendered and kept. The event and its programme depend on the viewer only by whether
-    they may see drafts (part of the keys); the seats taken are kept beside them, renewed by
-    every registration; the viewer's registration per account and address. Without
-    ``programme`` the programme is neither read nor rendered (its HTML is then "")."""
+) -> tuple[Event, dict | None, Registration | None]:
+    """(the event as ``selectors.event_for_page`` reads it, the parts of its page that are
+    the same for everyone, the viewer's registration or None), from the cache in one round
+    trip and without a query while nothing they show has changed (events/cache.py), else
+    read, rendered and kept. The parts (``head``: the JSON-LD; ``top``: breadcrumb, header
+    and notices; ``main``: description and programme; ``has_programme``) depend on the
+    viewer only by whether they may see drafts (part of the keys); the seats taken are kept
+    beside them, renewed by every registration; the viewer's registration per account and
+    address. Without ``programme`` the parts are neither read nor rendered (None)."""
     user = request.user
     drafts = permissions.can_see_drafts(user)
     event_key = generations.fragment_key("event-page-event", slug, drafts)
@@ -107,9 +109,7 @@ def _event_page_data(
     }
     programme_key = mine = None
     if programme:
-        programme_key = generations.fragment_key(
-            "event-page-programme", get_language(), slug, drafts
-        )
+        programme_key = generations.fragment_key("event-page-parts", get_language(), slug, drafts)
         wanted[programme_key] = event_cache.PROGRAMME_GENERATIONS
     if user.is_authenticated:
         mine = generations.fragment_key("event-page-registration", slug, user.pk, user.email)
@@ -129,15 +129,23 @@ def _event_page_data(
         keep(seats_key, event.confirmed)
     else:
         event.confirmed = seats
-    html, has_programme = "", False
+    parts = None
     if programme:
         kept = answers[programme_key][0]
         if kept is None:
             days = selectors.programme_by_day(selectors.programme(event))
             context = {"event": event, "days": days}
-            kept = (render_to_string("events/_event_programme.html", context), bool(days))
+            kept = (
+                event_jsonld(event),
+                render_to_string("events/_event_top.html", context),
+                render_to_string("events/_event_main.html", context),
+                bool(days),
+            )
             keep(programme_key, kept)
-        html, has_programme = kept
+        head, top, main, has_programme = kept
+        # Our own templates' output, kept by us.
+        parts = {"head": mark_safe(head), "top": mark_safe(top), "main": mark_safe(main)}  # noqa: S308
+        parts["has_programme"] = has_programme
     registration = None
     if mine is not None:
         found = answers[mine][0]
@@ -145,19 +153,19 @@ def _event_page_data(
             found = (selectors.registration_of(user, event),)
             keep(mine, found)
         (registration,) = found
-    return event, mark_safe(html), has_programme, registration  # noqa: S308 (our own template)
+    return event, parts, registration
 
 
 def _event_detail(request, slug):
-    event, programme, has_programme, registration = _event_page_data(request, slug)
+    event, kept, registration = _event_page_data(request, slug)
     notification_mark_read_for(actor=request.user, obj=registration)
     return render_page(
         request,
         "events/event_detail.html",
         {
             "event": event,
-            "programme": programme,
-            "has_programme": has_programme,
+            "kept": kept,
+            "has_programme": kept["has_programme"],
             "registration": registration,
             "seats_left": selectors.seats_left(event, taken=event.confirmed),
             "registration_state": event.registration_state(),
@@ -215,7 +223,7 @@ GUEST_EMAIL_SESSION_KEY = "events_guest_email"
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request, slug):
     # The event, its seats and the member's registration from the cache (no programme).
-    event, _html, _items, existing = _event_page_data(request, slug, programme=False)
+    event, _parts, existing = _event_page_data(request, slug, programme=False)
     user = request.user
     is_member = user.is_authenticated
     if existing is not None and existing.is_active:
