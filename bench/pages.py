@@ -21,6 +21,11 @@ TRIVIAL = "/bench/trivial/"
 # keep-alive connections are kept (gunicorn's sync worker closes after every request).
 GUNICORN = ["--workers", "2", "--worker-class", "gthread", "--threads", "4"]
 GUNICORN += ["--keep-alive", "10", "--timeout", "60", "--no-control-socket"]
+# A gthread worker accepts connections up to --worker-connections, not up to its threads:
+# one worker could take all 8 kept-alive connections of the load and leave the other core
+# idle, which halved some rounds (trivial view 1,300 or 3,300 req/s by chance). Four per
+# worker splits the load 4 + 4, as the many clients of a live site spread over workers.
+GUNICORN += ["--worker-connections", "4"]
 GUNICORN += ["--error-logfile", "-", "--log-level", "warning"]
 CONNECTIONS = 8
 LOGGED_IN = "/accounts/logout/"  # the member's logout form: the site knows who asks
@@ -108,6 +113,11 @@ def compare(pages: list[Page], *, gunicorn_env: dict[str, str] | None = None) ->
     if failures:
         print(server.log[-3000:])
         raise Broken("; ".join(failures))
+    import os
+
+    if os.environ.get("FORUM_BENCH_ROUNDS"):
+        for page in everything:
+            print("   rounds", page.label, [round(load.rps, 1) for load in page.loads])
     figure("trivial view", trivial.rps, unit="req/s")
     for page in pages:
         figure(f"{page.label} : trivial", page.rps / trivial.rps, target=page.target)
