@@ -25,10 +25,9 @@ from forum.shortcuts import confirmed, render_page, run_service
 from members.permissions import membership_of
 
 from . import cache as event_cache
-from . import permissions, selectors, services
+from . import jsonld, permissions, selectors, services
 from .forms import GuestRegistrationForm, RegistrationChoicesForm, StandForm
 from .models import CalendarFeed, Event, ProgrammeItem, Registration, SessionSignup
-from .templatetags.programme_tags import event_jsonld
 
 
 def _event(request, slug) -> Event:
@@ -66,7 +65,8 @@ def event_list(request):
 @require_http_methods(["GET", "HEAD"])
 def event_detail(request, slug):
     """Visitors without pending messages get the page from the cache; members get it
-    rendered for them around the cached programme (events/cache.py, issue 17)."""
+    rendered for them around the kept parts that are the same for everyone
+    (``_event_page_data``, events/cache.py, issue 17)."""
     if request.user.is_authenticated or len(messages.get_messages(request)):
         return _event_detail(request, slug)
     key = generations.fragment_key("event-page", get_language(), request.path, query=request.GET)
@@ -136,7 +136,7 @@ def _event_page_data(
             days = selectors.programme_by_day(selectors.programme(event))
             context = {"event": event, "days": days}
             kept = (
-                event_jsonld(event),
+                jsonld.script(jsonld.event_data(event)),
                 render_to_string("events/_event_top.html", context),
                 render_to_string("events/_event_main.html", context),
                 bool(days),

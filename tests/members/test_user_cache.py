@@ -34,25 +34,22 @@ def test_the_next_request_reads_the_user_from_the_cache(client):
     assert second.wsgi_request.user == user
 
 
-def test_a_deactivated_user_is_logged_out_on_the_next_request(client):
-    user = UserFactory()
-    client.force_login(user)
-    _home(client)
-    _home(client)
-
+def _deactivate(user):
     user.is_active = False
-    user.save()
-    response, _read = _home(client)
-    assert not response.wsgi_request.user.is_authenticated
 
 
-def test_a_new_password_ends_other_sessions_on_the_next_request(client):
+def _new_password(user):
+    user.set_password("ein-ganz-neues-Passwort-2026")
+
+
+@pytest.mark.parametrize("change", [_deactivate, _new_password])
+def test_a_deactivated_user_or_a_new_password_ends_the_session_on_the_next_request(client, change):
     user = UserFactory()
     client.force_login(user)
     _home(client)
     _home(client)
 
-    user.set_password("ein-ganz-neues-Passwort-2026")
+    change(user)
     user.save()
     response, _read = _home(client)
     assert not response.wsgi_request.user.is_authenticated
