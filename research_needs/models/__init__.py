@@ -139,6 +139,12 @@ class Need(models.Model):
         default=list,
     )
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), related_name="needs")
+    # The topics' ids, kept by PostgreSQL itself (triggers on the topics table of migration
+    # 0008, whatever adds or removes a topic), so that a search with a topic filter ANDs
+    # two index bitmaps instead of joining the topics table row by row (P2, issue 17).
+    topic_ids = ArrayField(
+        models.IntegerField(), verbose_name=_("topic ids"), default=list, editable=False
+    )
     keywords = ArrayField(
         models.CharField(max_length=KEYWORD_MAX),
         verbose_name=_("keywords"),
@@ -225,6 +231,23 @@ class Need(models.Model):
             GinIndex(
                 fields=["search_vector"],
                 name="research_needs_need_search_pub",
+                condition=Q(status="published"),
+            ),
+            # The list's filters over open needs as index bitmaps, ANDed with the search's
+            # (P2, issue 17).
+            GinIndex(
+                fields=["topic_ids"],
+                name="research_needs_open_topics",
+                condition=Q(status="published"),
+            ),
+            GinIndex(
+                fields=["cooperation_types"],
+                name="research_needs_open_coop",
+                condition=Q(status="published"),
+            ),
+            GinIndex(
+                fields=["challenge_types"],
+                name="research_needs_open_challenge",
                 condition=Q(status="published"),
             ),
             models.Index(fields=["status", "-published_at"], name="research_needs_status_pub"),
