@@ -80,6 +80,7 @@ ENV DEBUG=0 \
 USER forum
 EXPOSE 8000
 
-# Workers: set WEB_CONCURRENCY (gunicorn reads it); more options via GUNICORN_CMD_ARGS.
+# Threaded workers (forum/gunicorn.py): WEB_CONCURRENCY processes (gunicorn reads it) of
+# WEB_THREADS threads; more options via GUNICORN_CMD_ARGS.
 # Heartbeat files in memory, not on the container's overlay filesystem.
-CMD ["gunicorn", "forum.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--timeout", "60", "--worker-tmp-dir", "/dev/shm"]
+CMD ["gunicorn", "forum.wsgi", "--config", "python:forum.gunicorn", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--timeout", "60", "--worker-tmp-dir", "/dev/shm"]

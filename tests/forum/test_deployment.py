@@ -1,6 +1,10 @@
 """The production files stay in step with the settings (PRODUCT.md R4, CONVENTIONS "Settings")."""
 
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -155,3 +159,29 @@ def test_dockerfile_pins_the_app_user_and_builds_the_font_cache():
     assert "XDG_CACHE_HOME=/app/var/cache" in text
     assert "/app/var/cache/fontconfig" in text
     assert "chown -R forum:forum /app/var" in text
+
+
+def _gunicorn_config(command: list[str], **env: str) -> dict[str, str]:
+    """What gunicorn resolves from ``command`` (its own --print-config) with ``env``."""
+    args = [sys.executable, "-m", *command[: command.index("--bind")], "--print-config"]
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("WEB_", "GUNICORN"))}
+    printed = subprocess.run(
+        args, cwd=ROOT, env={**environment, **env}, capture_output=True, text=True, check=True
+    ).stdout
+    return dict(re.findall(r"^(\w+)\s+= (.*)$", printed, re.MULTILINE))
+
+
+def test_production_serves_with_threaded_workers_as_the_benchmarks_measure():
+    """The web command of the image and of compose runs gunicorn with forum/gunicorn.py:
+    threaded workers, WEB_CONCURRENCY processes of WEB_THREADS threads (bench/ measures
+    gthread workers; sync ones answer one request at a time and keep no connection alive)."""
+    dockerfile_cmd = re.search(r"^CMD (\[.*\])$", (ROOT / "Dockerfile").read_text(), re.M)
+    compose_cmd = re.search(r"^    command: (\[.*\])$", service_block("web"), re.M)
+    commands = [json.loads(dockerfile_cmd.group(1)), json.loads(compose_cmd.group(1))]
+    assert commands[0] == commands[1]
+
+    default = _gunicorn_config(commands[0])
+    tuned = _gunicorn_config(commands[0], WEB_CONCURRENCY="5", WEB_THREADS="2")
+
+    assert (default["worker_class"], default["threads"]) == ("gthread", "4")
+    assert (tuned["worker_class"], tuned["workers"], tuned["threads"]) == ("gthread", "5", "2")
