@@ -233,23 +233,12 @@ class Need(models.Model):
                 name="research_needs_need_search_pub",
                 condition=Q(status="published"),
             ),
-            # The list's filters over open needs as index bitmaps, ANDed with the search's
-            # (P2, issue 17).
-            GinIndex(
-                fields=["topic_ids"],
-                name="research_needs_open_topics",
-                condition=Q(status="published"),
-            ),
-            GinIndex(
-                fields=["cooperation_types"],
-                name="research_needs_open_coop",
-                condition=Q(status="published"),
-            ),
-            GinIndex(
-                fields=["challenge_types"],
-                name="research_needs_open_challenge",
-                condition=Q(status="published"),
-            ),
+            # The list's filters as index bitmaps, ANDed with the search's (P2, issue 17).
+            # Not partial: an index limited to open needs, read whole, was the planner's
+            # cheapest list of the open needs (15 ms at 100,000 needs).
+            GinIndex(fields=["topic_ids"], name="research_needs_need_topic_ids"),
+            GinIndex(fields=["cooperation_types"], name="research_needs_need_coop"),
+            GinIndex(fields=["challenge_types"], name="research_needs_need_challenge"),
             models.Index(fields=["status", "-published_at"], name="research_needs_status_pub"),
             models.Index(fields=["status", "deadline"], name="research_needs_status_dl"),
             # The list's default order over open needs, newest first, as the selector sorts
