@@ -1,11 +1,20 @@
 """The agendas of all meeting participants at once (issue 14): one personal agenda PDF each
 (the same page as the agenda PDF view's), built in parallel, and the organisers' ZIP of them.
 
-WeasyPrint needs 50-100 ms of CPU for each one-page agenda and holds the GIL, so 300 of them
-take 20-30 s in one process. ``agenda_pdfs`` therefore turns HTML into PDF bytes in a pool of
-forked processes, one per core (at most ``MAX_WORKERS``), while the calling process reads the
-database and renders the HTML of the next pages (children never touch the database).
+WeasyPrint needs about 80 ms of CPU for each one-page agenda on a quiet core (layout and text
+shaping about half of it, the cascade, painting and writing the tagged PDF the rest; measured
+with cProfile in November 2026, WeasyPrint 70) and holds the GIL, so 300 of them take about
+25 s in one process; reading the database and rendering the HTML adds about 20 ms per
+agenda. ``agenda_pdfs`` therefore turns HTML into PDF bytes in a pool of forked processes,
+one per core (at most ``MAX_WORKERS``), while the calling process reads the database and
+renders the HTML of the next pages (children never touch the database).
 
+- Fixed costs per PDF are kept out: every PDF of a thread shares one WeasyPrint font
+  configuration and the parsed font stylesheet (``pdf._fonts``), and in a child the garbage
+  collector neither walks the inherited objects (frozen before the fork) nor runs during a
+  page (``_render_in_child``). Laying out many agendas as the pages of one document and
+  writing each page on its own saved nothing measurable, so each agenda stays a document of
+  its own, exactly the page of the agenda PDF view.
 - Forking: the children inherit Django's settings (MEDIA_ROOT and the static directories the
   PDF fetcher allows) and WeasyPrint, already initialised by a tiny warm-up document in the
   parent. Database connections not inside a transaction are closed, then the pool's

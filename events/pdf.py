@@ -114,9 +114,10 @@ def _fonts() -> tuple[FontConfiguration, CSS]:
     first use and then kept: a new ``FontConfiguration`` for each document loads fontconfig
     again and starts Pango's font and shaping caches cold, about a tenth of a one-page
     agenda's time. Per thread, as Pango's font map is not made to be shared between threads;
-    a forked child inherits the forking thread's (warm) ones. The stylesheet holds only
-    ``@font-face`` rules on local files and is parsed without the font configuration, as
-    each document's was: what fonts a PDF uses does not change."""
+    a forked child inherits the forking thread's (warm) ones. The stylesheet is parsed
+    without the font configuration, as each document's was before, so which fonts a PDF
+    uses does not change (its ``@font-face`` rules are not loaded: the templates' second
+    family, fontconfig's "DejaVu Sans", sets the text)."""
     fonts = getattr(_per_thread, "fonts", None)
     if fonts is None:
         fonts = _per_thread.fonts = (
