@@ -4,6 +4,7 @@ organisers' ZIP of them, built by a task and served to organisers only."""
 
 from __future__ import annotations
 
+import gc
 import io
 import multiprocessing
 import threading
@@ -85,6 +86,28 @@ def test_the_parallel_builder_makes_one_agenda_per_person_in_their_language(worl
     assert agenda_pack.pool_size(len(people), 2) == 2
 
     _check_agendas(agenda_pack.agenda_pdfs(world["event"], people, workers=2), world)
+
+
+def test_the_pool_leaves_the_garbage_collector_of_the_caller_as_it_was(world):
+    """The objects the children inherit are frozen only for the fork."""
+    people = [world["anna"], world["ben"], world["carla"]]
+
+    pdfs = agenda_pack.agenda_pdfs(world["event"], people, workers=2)
+
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    _check_agendas(pdfs, world)
+
+
+def test_a_child_collects_once_after_each_page(world):
+    html = agenda_pack.agenda_htmls(world["event"], [world["ben"]])[world["ben"].pk]
+    gc.collect()
+
+    data = agenda_pack._render_in_child(html)
+
+    young = gc.get_count()[0]  # the page's objects are gone; the collector is on again
+    assert gc.isenabled() and young < 100, young
+    text = _text(data)
+    assert "Ben Baker" in text and "My programme" in text and "Carla" not in text
 
 
 def test_one_after_another_gives_the_same_agendas(world):

@@ -4,6 +4,7 @@ A4 pages, tagged (StructTreeRoot, MarkInfo, language), no fetch of another host.
 from __future__ import annotations
 
 import io
+import threading
 from datetime import timedelta
 
 import pytest
@@ -269,3 +270,50 @@ def test_badges_of_an_event_without_attendees(db):
 
     assert len(reader.pages) == 1
     assert tr("de", "No confirmed registrations yet.") in text_of(reader)
+
+
+# --- fonts shared between PDFs --------------------------------------------------------------
+
+
+def embedded_fonts(reader: PdfReader) -> set[str]:
+    names = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            names.add(str(font["/BaseFont"]))
+            assert "/FontFile2" in font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+    return names
+
+
+def test_pdfs_made_one_after_another_share_the_fonts_but_nothing_of_each_other(db):
+    """One font configuration per thread serves every PDF (issue 14's 300 agendas); each PDF
+    still embeds its fonts and holds only its own page and text."""
+    event = EventFactory(title="Workshop Katalysatoren")
+    item = ProgrammeItemFactory(event=event, title="Laugung von Schwarzmasse")
+    with translation.override("de"):
+        first = PdfReader(io.BytesIO(pdf.agenda_pdf_bytes(event, [item], "Anna Adler")))
+        fonts = pdf._fonts()
+        second = PdfReader(io.BytesIO(pdf.agenda_pdf_bytes(event, [], "Ben Baker")))
+
+    assert pdf._fonts() is fonts
+    for reader, own, other in ((first, "Anna Adler", "Ben"), (second, "Ben Baker", "Anna")):
+        assert len(reader.pages) == 1
+        assert_a4(reader)
+        assert_tagged(reader, "de")
+        text = text_of(reader)
+        assert own in text and other not in text
+        assert embedded_fonts(reader) and all("DejaVu" in name for name in embedded_fonts(reader))
+    assert "Laugung von Schwarzmasse" in text_of(first)
+    assert "Laugung" not in text_of(second)
+
+
+def test_each_thread_has_its_own_font_configuration(db):
+    """Pango's font map is not shared between threads (a threaded web server's PDFs)."""
+    fonts = pdf._fonts()
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(pdf._fonts()))
+    thread.start()
+    thread.join()
+
+    assert seen[0][0] is not fonts[0]
+    assert pdf._fonts() is fonts
