@@ -8,7 +8,7 @@ import json
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils.functional import cached_property
 
@@ -92,8 +92,10 @@ def search_needs(
     level. ``topic``: a Topic, its pk or slug. Filtering by the organisation's kind or
     federal state leaves out anonymous needs the viewer may not attribute, so a filter can
     never narrow down who posted one. With ``q``, each need carries ``rank``."""
-    # Only what the list shows, and the organisation fetched for the page's needs alone
-    # instead of joined to every hit before the sort (P2: a common word matches thousands).
+    # Only what the list shows. The organisation and topics are not joined to every hit
+    # before the sort (P2: a common word matches thousands), nor prefetched: the list reads
+    # them only for the cards it renders (``prefetch_for_cards``), not for the cards it has
+    # kept (issue 17).
     # Open needs: the status is filtered below for everyone, so "was published" needs no
     # status of its own (a second one makes PostgreSQL misjudge it and AND a bitmap of every
     # published need into the search instead of using the open needs' index).
@@ -101,7 +103,7 @@ def search_needs(
     needs = (
         visible_needs(user, published=published)
         .select_related(None)
-        .prefetch_related("organisation")
+        .prefetch_related(None)
         .defer(*LIST_DEFERRED)
     )
     if status in (None, "", "open"):
@@ -143,6 +145,12 @@ def search_needs(
     if sort == "relevance" and q:
         return needs.order_by("-rank", "-published_at", "-pk")
     return needs.order_by(F("published_at").desc(nulls_last=True), "-pk")
+
+
+def prefetch_for_cards(needs: list[Need]) -> None:
+    """What a need card shows beyond the need's own row, for ``needs`` of ``search_needs``:
+    their organisations and topics, in two queries whatever their number."""
+    prefetch_related_objects(needs, "organisation", _topics_prefetch())
 
 
 # Up to about this many hits, ranking them all costs less than finding the newest ones

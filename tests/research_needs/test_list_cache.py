@@ -124,6 +124,34 @@ def test_members_never_get_the_cached_page(client, sme, stranger, django_assert_
         assert _get(client) == visitor_page
 
 
+def test_kept_cards_read_no_organisation_or_topics(client, sme, stranger):
+    """A member's search that is not kept as a whole still runs its queries, but the cards
+    it has kept need neither the organisations nor the topics (issue 17); a card rendered
+    anew shows both."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    NeedFactory(organisation=sme, title="Schwarzmasse laugen", topics=[topic("battery-recycling")])
+    client.force_login(stranger)
+    with CaptureQueriesContext(connection) as first:
+        page = _get(client, {"q": "Schwarzmasse", "page_hint": "1"})
+    with CaptureQueriesContext(connection) as again:
+        kept = _get(client, {"q": "Schwarzmasse", "page_hint": "2"})
+
+    def reads(queries, table):
+        return [q["sql"] for q in queries if f'FROM "{table}"' in q["sql"]]
+
+    for html in (page, kept):
+        assert "<mark>Schwarzmasse</mark> laugen" in html
+        assert "Harzer Batterierecycling GmbH" in html
+        assert topic("battery-recycling").name in html
+    assert reads(first.captured_queries, "members_topic")
+    assert reads(first.captured_queries, "members_organisation")
+    assert not reads(again.captured_queries, "members_topic")
+    assert not reads(again.captured_queries, "members_organisation")
+    assert reads(again.captured_queries, "research_needs_need")  # the search still ran
+
+
 def test_cached_page_holds_no_csrf_token_or_session(client, sme):
     NeedFactory(organisation=sme)
     _get(client)
