@@ -64,6 +64,8 @@ MAX_WORKERS = 8
 
 
 def _render(html: str) -> bytes:
+    """One agenda's PDF from its HTML, in this process (the fallback without a pool, and
+    each pool child's work through ``_render_in_child``)."""
     return pdf.render_pdf(html)
 
 

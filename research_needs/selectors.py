@@ -1,5 +1,7 @@
-"""Queries for research needs. Every selector filters by what the given user may see and
-carries the joins its page needs, so pages stay at a constant number of queries (P1)."""
+"""Queries for research needs. Every selector filters by what the given user may see, and
+pages stay at a constant number of queries (P1): most selectors carry the joins their page
+needs; the list's search (``search_needs``) carries none, and the list reads organisations
+and topics only for the cards it renders (``prefetch_for_cards``, issue 17)."""
 
 from __future__ import annotations
 
@@ -173,10 +175,11 @@ def many_hits(needs: QuerySet[Need]) -> bool:
 
 
 def rank_newest_hits(needs: QuerySet[Need], limit: int = COUNT_CAP) -> QuerySet[Need]:
-    """For a common word (``many_hits``, and more than the list counts): the ``limit`` newest hits, still in ``needs``' order (by relevance). Ranking every one of
-    the 20,000 hits of "Recycling" cost half a second at 100,000 needs (issue 17); the list
-    offers no page beyond ``limit`` anyway. The newest come first from the index of open
-    needs by publication (migration 0007)."""
+    """For a common word (``many_hits``, and more than the list counts): the ``limit``
+    newest hits, still in ``needs``' order (by relevance). Ranking every one of the 20,000
+    hits of "Recycling" cost half a second at 100,000 needs (issue 17); the list offers no
+    page beyond ``limit`` anyway. The newest come first from the index of open needs by
+    publication (migration 0007)."""
     newest = needs.order_by(F("published_at").desc(nulls_last=True), "-pk").values("pk")[:limit]
     return needs.filter(pk__in=newest)
 
