@@ -184,15 +184,54 @@ def rank_newest_hits(needs: QuerySet[Need], limit: int = COUNT_CAP) -> QuerySet[
     return needs.filter(pk__in=newest)
 
 
+def hit_ids(needs: QuerySet[Need], *, newest_only: bool = False, cap: int = COUNT_CAP) -> list[int]:
+    """The ids of the list's hits in its order, at most ``cap + 1`` (one more than the list
+    counts tells it to say "more than"), in one query: the list pages through these ids
+    and reads the rows of one page (``needs_by_ids``), instead of counting the hits in one
+    query and finding the page in another, which matched every hit twice (issue 17).
+
+    ``newest_only`` (a common word, ``many_hits``): only the ``cap`` newest hits are ranked
+    (``rank_newest_hits``). The newest ``cap + 1`` are ranked and the oldest of them is
+    moved to the end, where no page shows it: the first ``cap`` are the newest in their
+    ranked order, and the one more still says that there are more."""
+    if not newest_only:
+        return list(needs.values_list("pk", flat=True)[: cap + 1])
+    hits = list(rank_newest_hits(needs, limit=cap + 1).values_list("pk", "published_at"))
+    if len(hits) > cap:  # published_at DESC NULLS LAST, -pk: the oldest is the smallest
+        oldest = min(hits, key=lambda hit: (hit[1] is not None, hit[1] or 0, hit[0]))
+        hits.remove(oldest)
+        hits.append(oldest)
+    return [pk for pk, _published in hits]
+
+
+def needs_by_ids(user, ids: list[int]) -> list[Need]:
+    """The needs of one page of the list, as ``search_needs`` gives them, in the order of
+    ``ids`` (from ``hit_ids``), in one query. What the user may see is asked again, so a
+    need hidden since its id was found is left out."""
+    if not ids:
+        return []
+    needs = (
+        visible_needs(user, published=Q(published_at__isnull=False))
+        .select_related(None)
+        .prefetch_related(None)
+        .defer(*LIST_DEFERRED)
+        .in_bulk(ids)
+    )
+    return [needs[pk] for pk in ids if pk in needs]
+
+
 class CappedPaginator(Paginator):
     """Counts at most ``COUNT_CAP`` objects, with a LIMIT in the count's subquery, so a
-    search for a common word does not count every hit. ``capped`` tells the template to say
-    "more than"; the pages go up to the cap."""
+    search for a common word does not count every hit; or pages through the ids of
+    ``hit_ids``, a list of at most one more than the cap. ``capped`` tells the template to
+    say "more than"; the pages go up to the cap."""
 
     cap = COUNT_CAP
 
     @cached_property
     def _capped_count(self) -> int:
+        if isinstance(self.object_list, list):
+            return len(self.object_list)
         return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @property

@@ -170,11 +170,18 @@ def _need_list(request):
     _style_search_form(form)
     sort = filters.pop("sort", "relevance")
     needs = selectors.search_needs(request.user, sort=sort, **filters)
-    paginator = selectors.CappedPaginator(needs, PAGE_SIZE)
-    if filters.get("q") and sort == "relevance" and paginator.capped and selectors.many_hits(needs):
-        # A common word: rank only its newest hits, as many as the pages show (issue 17).
-        paginator.object_list = selectors.rank_newest_hits(needs, limit=paginator.cap)
-    page = paginator.get_page(request.GET.get("page"))
+    if filters.get("q"):
+        # A search: the hits' ids in one query, then the rows of this page
+        # (selectors.hit_ids); a common word ranks only its newest hits (issue 17).
+        newest_only = sort == "relevance" and selectors.many_hits(needs)
+        ids = selectors.hit_ids(needs, newest_only=newest_only, cap=selectors.CappedPaginator.cap)
+        paginator = selectors.CappedPaginator(ids, PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        page.object_list = selectors.needs_by_ids(request.user, list(page.object_list))
+    else:
+        # Browsing: the capped count and the page, each through an index.
+        paginator = selectors.CappedPaginator(needs, PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -271,3 +271,85 @@ def test_many_hits_asks_the_planner(sme, monkeypatch):
     assert not selectors.many_hits(needs)
     monkeypatch.setattr(selectors, "RANK_ALL_UP_TO", 0)
     assert selectors.many_hits(needs)
+
+
+# --- a search's hits: their ids in one query, the rows of one page in another --------------
+
+
+def _zink_by_age(sme):
+    """Four hits for "Zink", the best match the oldest: (oldest, ..., newest)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    titles = ("Zink Zink Zink alt", "Zink mittel", "Zink Zink jünger", "Zink neu")
+    return [
+        NeedFactory(organisation=sme, title=title, published_at=now - timedelta(days=4 - index))
+        for index, title in enumerate(titles)
+    ]
+
+
+def test_hit_ids_rank_every_hit_up_to_one_more_than_the_cap(sme):
+    oldest, middle, younger, newest = _zink_by_age(sme)
+    needs = selectors.search_needs(None, q="Zink", sort="relevance")
+
+    assert selectors.hit_ids(needs, cap=10) == [oldest.pk, younger.pk, newest.pk, middle.pk]
+    assert selectors.hit_ids(needs, cap=2) == [oldest.pk, younger.pk, newest.pk]  # 3: "more"
+
+
+def test_hit_ids_of_a_common_word_rank_the_newest_and_keep_one_more_at_the_end(sme):
+    oldest, middle, younger, newest = _zink_by_age(sme)
+    needs = selectors.search_needs(None, q="Zink", sort="relevance")
+
+    ids = selectors.hit_ids(needs, newest_only=True, cap=2)
+
+    # The two newest in their ranked order; then the third newest, which only says "more".
+    assert ids == [younger.pk, newest.pk, middle.pk]
+    assert oldest.pk not in ids
+    paginator = selectors.CappedPaginator(ids, 20)
+    paginator.cap = 2
+    assert paginator.capped and paginator.count == 2
+    assert list(paginator.page(1).object_list) == [younger.pk, newest.pk]
+
+
+def test_hit_ids_of_a_common_word_with_no_more_hits_than_the_cap_rank_them_all(sme):
+    oldest, middle, younger, newest = _zink_by_age(sme)
+    needs = selectors.search_needs(None, q="Zink", sort="relevance")
+
+    ids = selectors.hit_ids(needs, newest_only=True, cap=4)
+
+    assert ids == [oldest.pk, younger.pk, newest.pk, middle.pk]
+    assert not selectors.CappedPaginator(ids, 20).capped
+
+
+def test_needs_by_ids_keep_the_order_and_leave_out_what_the_viewer_may_no_longer_see(
+    sme, stranger
+):
+    first, second, third = NeedFactory.create_batch(3, organisation=sme)
+    Need.objects.filter(pk=second.pk).update(visibility=Need.Visibility.MEMBERS)
+
+    as_visitor = selectors.needs_by_ids(None, [third.pk, second.pk, first.pk])
+    as_member = selectors.needs_by_ids(stranger, [third.pk, second.pk, first.pk])
+
+    assert [n.pk for n in as_visitor] == [third.pk, first.pk]
+    assert [n.pk for n in as_member] == [third.pk, second.pk, first.pk]
+    assert selectors.needs_by_ids(stranger, []) == []
+
+
+def test_a_search_pages_through_its_ranked_hits(client, sme, monkeypatch):
+    """The list shows the page's rows in the order of the hits' ids, and says "more than"
+    when there is one more than the cap."""
+    monkeypatch.setattr(selectors.CappedPaginator, "cap", 3)
+    monkeypatch.setattr("research_needs.views.needs.PAGE_SIZE", 2)
+    _zink_by_age(sme)
+
+    first = _get(client, {"q": "Zink"}, language="en")
+    second = _get(client, {"q": "Zink", "page": "2"}, language="en")
+
+    assert "More than 3 results" in first
+    assert first.index("<mark>Zink</mark> <mark>Zink</mark> <mark>Zink</mark> alt") < first.index(
+        "<mark>Zink</mark> <mark>Zink</mark> jünger"
+    )
+    assert "<mark>Zink</mark> neu" in second and "alt</a>" not in second
+    assert "<mark>Zink</mark> mittel" not in first + second  # the fourth hit, beyond the cap
