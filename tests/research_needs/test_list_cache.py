@@ -323,9 +323,7 @@ def test_hit_ids_of_a_common_word_with_no_more_hits_than_the_cap_rank_them_all(s
     assert not selectors.CappedPaginator(ids, 20).capped
 
 
-def test_needs_by_ids_keep_the_order_and_leave_out_what_the_viewer_may_no_longer_see(
-    sme, stranger
-):
+def test_needs_by_ids_keep_the_order_and_leave_out_what_the_viewer_may_no_longer_see(sme, stranger):
     first, second, third = NeedFactory.create_batch(3, organisation=sme)
     Need.objects.filter(pk=second.pk).update(visibility=Need.Visibility.MEMBERS)
 
