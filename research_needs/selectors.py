@@ -211,7 +211,7 @@ def needs_by_ids(user, ids: list[int]) -> list[Need]:
     if not ids:
         return []
     needs = (
-        visible_needs(user, published=Q(published_at__isnull=False))
+        visible_needs(user)
         .select_related(None)
         .prefetch_related(None)
         .defer(*LIST_DEFERRED)

@@ -351,3 +351,10 @@ def test_a_search_pages_through_its_ranked_hits(client, sme, monkeypatch):
     )
     assert "<mark>Zink</mark> neu" in second and "alt</a>" not in second
     assert "<mark>Zink</mark> mittel" not in first + second  # the fourth hit, beyond the cap
+
+
+def test_needs_by_ids_leave_out_a_need_withdrawn_since_its_id_was_found(sme, stranger):
+    kept, withdrawn = NeedFactory.create_batch(2, organisation=sme)
+    Need.objects.filter(pk=withdrawn.pk).update(status=Need.Status.DRAFT)  # published_at stays
+
+    assert [n.pk for n in selectors.needs_by_ids(stranger, [withdrawn.pk, kept.pk])] == [kept.pk]
