@@ -175,7 +175,7 @@ def many_hits(needs: QuerySet[Need]) -> bool:
 
 
 def rank_newest_hits(needs: QuerySet[Need], limit: int = COUNT_CAP) -> QuerySet[Need]:
-    """For a common word (``many_hits``, and more than the list counts): the ``limit``
+    """For a common word (``many_hits``): the ``limit``
     newest hits, still in ``needs``' order (by relevance). Ranking every one of the 20,000
     hits of "Recycling" cost half a second at 100,000 needs (issue 17); the list offers no
     page beyond ``limit`` anyway. The newest come first from the index of open needs by

@@ -343,7 +343,6 @@ def _run(code_or_args: list[str], redis_url: str) -> subprocess.CompletedProcess
 # nor the broker) answers with one fixed unit vector: the outage is what is tested here;
 # the vectors are the matching tests'.
 SEED_DEMO_WITHOUT_THE_MODEL = """
-import sys
 import django
 import numpy as np
 
