@@ -73,6 +73,17 @@ def need_for_viewer(user, pk) -> Need:
         raise Http404 from exc
 
 
+def _list_needs(user, *, published: Q | None = None) -> QuerySet[Need]:
+    """The needs ``user`` may see with only the columns the list's cards show: no joins, no
+    prefetches (``prefetch_for_cards`` reads those for the cards rendered)."""
+    return (
+        visible_needs(user, published=published)
+        .select_related(None)
+        .prefetch_related(None)
+        .defer(*LIST_DEFERRED)
+    )
+
+
 def search_needs(
     user,
     *,
@@ -102,12 +113,7 @@ def search_needs(
     # status of its own (a second one makes PostgreSQL misjudge it and AND a bitmap of every
     # published need into the search instead of using the open needs' index).
     published = Q(published_at__isnull=False) if status in (None, "", "open") else None
-    needs = (
-        visible_needs(user, published=published)
-        .select_related(None)
-        .prefetch_related(None)
-        .defer(*LIST_DEFERRED)
-    )
+    needs = _list_needs(user, published=published)
     if status in (None, "", "open"):
         needs = needs.filter(status=Need.Status.PUBLISHED)
     elif status == "closed":
@@ -175,11 +181,10 @@ def many_hits(needs: QuerySet[Need]) -> bool:
 
 
 def rank_newest_hits(needs: QuerySet[Need], limit: int = COUNT_CAP) -> QuerySet[Need]:
-    """For a common word (``many_hits``): the ``limit``
-    newest hits, still in ``needs``' order (by relevance). Ranking every one of the 20,000
-    hits of "Recycling" cost half a second at 100,000 needs (issue 17); the list offers no
-    page beyond ``limit`` anyway. The newest come first from the index of open needs by
-    publication (migration 0007)."""
+    """For a common word (``many_hits``): the ``limit`` newest hits, still in ``needs``'
+    order (by relevance). Ranking every one of the 20,000 hits of "Recycling" cost half a
+    second at 100,000 needs (issue 17); the list offers no page beyond ``limit`` anyway. The
+    newest come first from the index of open needs by publication (migration 0007)."""
     newest = needs.order_by(F("published_at").desc(nulls_last=True), "-pk").values("pk")[:limit]
     return needs.filter(pk__in=newest)
 
@@ -210,13 +215,7 @@ def needs_by_ids(user, ids: list[int]) -> list[Need]:
     need hidden since its id was found is left out."""
     if not ids:
         return []
-    needs = (
-        visible_needs(user)
-        .select_related(None)
-        .prefetch_related(None)
-        .defer(*LIST_DEFERRED)
-        .in_bulk(ids)
-    )
+    needs = _list_needs(user).in_bulk(ids)
     return [needs[pk] for pk in ids if pk in needs]
 
 
