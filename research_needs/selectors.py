@@ -162,10 +162,13 @@ def prefetch_for_cards(needs: list[Need]) -> None:
 
 
 # Up to about this many hits, ranking them all costs less than finding the newest ones
-# through the index of open needs (each row's search vector is read to match it); measured
-# at 100,000 needs: 5,700 hits rank in 35 ms, 21,500 in 69 ms and 78,000 in 470 ms, their
-# newest 1,000 in 90, 28 and 10 ms.
-RANK_ALL_UP_TO = 10_000
+# through the index of open needs (each row's search vector is read to match it). Measured
+# at 100,000 needs (bench data, PostgreSQL 18, 2026-11-26; ``hit_ids`` with the ranks read
+# in the walk): 2,600-5,700 hits rank in 8-13 ms, their newest 1,001 in 9-15; 10,700 hits
+# in 25 ms, their newest in 10; 21,500-78,000 in 23-184 ms, their newest in 5-11. Searches
+# the planner expects to have more hits show the best matches among the newest 1,000 (the
+# list counts no further), not among all.
+RANK_ALL_UP_TO = 6_000
 
 
 def many_hits(needs: QuerySet[Need]) -> bool:
@@ -180,13 +183,12 @@ def many_hits(needs: QuerySet[Need]) -> bool:
     return plan[0]["Plan"]["Plan Rows"] > RANK_ALL_UP_TO
 
 
-def rank_newest_hits(needs: QuerySet[Need], limit: int = COUNT_CAP) -> QuerySet[Need]:
-    """For a common word (``many_hits``): the ``limit`` newest hits, still in ``needs``'
-    order (by relevance). Ranking every one of the 20,000 hits of "Recycling" cost half a
-    second at 100,000 needs (issue 17); the list offers no page beyond ``limit`` anyway. The
-    newest come first from the index of open needs by publication (migration 0007)."""
-    newest = needs.order_by(F("published_at").desc(nulls_last=True), "-pk").values("pk")[:limit]
-    return needs.filter(pk__in=newest)
+def _by_relevance(hit: tuple) -> tuple:
+    """The sort key of ``search_needs``' relevance order for a ``(pk, published_at, rank)``:
+    rank descending, then published_at descending with no date first (PostgreSQL's DESC),
+    then pk descending. ts_rank's real reaches Python as the same float, so ties stay ties."""
+    pk, published_at, rank = hit
+    return (-rank, published_at is not None, -published_at.timestamp() if published_at else 0, -pk)
 
 
 def hit_ids(needs: QuerySet[Need], *, newest_only: bool = False, cap: int = COUNT_CAP) -> list[int]:
@@ -195,18 +197,23 @@ def hit_ids(needs: QuerySet[Need], *, newest_only: bool = False, cap: int = COUN
     and reads the rows of one page (``needs_by_ids``), instead of counting the hits in one
     query and finding the page in another, which matched every hit twice (issue 17).
 
-    ``newest_only`` (a common word, ``many_hits``): only the ``cap`` newest hits are ranked
-    (``rank_newest_hits``). The newest ``cap + 1`` are ranked and the oldest of them is
-    moved to the end, where no page shows it: the first ``cap`` are the newest in their
-    ranked order, and the one more still says that there are more."""
+    ``newest_only`` (a common word, ``many_hits``): only the ``cap`` newest hits are ranked.
+    The newest ``cap + 1`` come from the index of open needs by publication (migration
+    0007), each with its rank, read in the same pass as its row; they are ordered by
+    relevance here, not by a second query that matched and joined them again (issue 17:
+    5 ms of the 48 of "Betrieb" in Lower Saxony at 100,000 needs). The oldest of them is
+    kept at the end, where no page shows it: the first ``cap`` are the newest in their
+    ranked order, and the one more still says that there are more. Ranking every one of
+    the 78,000 hits of "Betrieb" cost 200 ms at 100,000 needs; the list offers no page
+    beyond ``cap`` anyway."""
     if not newest_only:
         return list(needs.values_list("pk", flat=True)[: cap + 1])
-    hits = list(rank_newest_hits(needs, limit=cap + 1).values_list("pk", "published_at"))
-    if len(hits) > cap:  # published_at DESC NULLS LAST, -pk: the oldest is the smallest
-        oldest = min(hits, key=lambda hit: (hit[1] is not None, hit[1] or 0, hit[0]))
-        hits.remove(oldest)
-        hits.append(oldest)
-    return [pk for pk, _published in hits]
+    newest = needs.order_by(F("published_at").desc(nulls_last=True), "-pk")
+    if "rank" not in newest.query.annotations:  # no words: the newest order is the order
+        return list(newest.values_list("pk", flat=True)[: cap + 1])
+    hits = list(newest.values_list("pk", "published_at", "rank")[: cap + 1])
+    ranked = sorted(hits[:cap], key=_by_relevance) + hits[cap:]
+    return [pk for pk, _published_at, _rank in ranked]
 
 
 def needs_by_ids(user, ids: list[int]) -> list[Need]:

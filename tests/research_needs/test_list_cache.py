@@ -242,7 +242,7 @@ def test_a_word_below_the_cap_ranks_every_hit(sme):
 
     needs = selectors.search_needs(None, q="Zinn", sort="relevance")
 
-    assert [n.title for n in selectors.rank_newest_hits(needs, limit=5)] == [n.title for n in needs]
+    assert selectors.hit_ids(needs, newest_only=True, cap=5) == [n.pk for n in needs]
 
 
 def test_few_expected_hits_are_all_ranked(client, sme, monkeypatch):
@@ -311,6 +311,37 @@ def test_hit_ids_of_a_common_word_rank_the_newest_and_keep_one_more_at_the_end(s
     paginator.cap = 2
     assert paginator.capped and paginator.count == 2
     assert list(paginator.page(1).object_list) == [younger.pk, newest.pk]
+
+
+def test_hit_ids_of_a_common_word_order_ties_as_postgresql_does(sme, owner):
+    """The newest hits are ordered by relevance in Python: equal ranks fall back to the
+    publication, newest first, a need not yet published (its organisation sees it) before
+    every published one, then to the id, as the query's ORDER BY does."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    moment = timezone.now() - timedelta(days=1)
+    same = [NeedFactory(organisation=sme, title="Zink Zink", published_at=moment) for _ in range(3)]
+    older = NeedFactory(
+        organisation=sme, title="Zink Zink", published_at=moment - timedelta(hours=1)
+    )
+    unpublished = NeedFactory(organisation=sme, title="Zink Zink", published_at=None)
+    best = NeedFactory(
+        organisation=sme, title="Zink Zink Zink", published_at=moment - timedelta(days=9)
+    )
+    weaker = NeedFactory(organisation=sme, title="Zink", published_at=moment + timedelta(hours=1))
+    needs = selectors.search_needs(owner, q="Zink", sort="relevance")
+    in_sql = [need.pk for need in needs]
+
+    assert selectors.hit_ids(needs, newest_only=True, cap=10) == in_sql
+    assert in_sql == [
+        best.pk,
+        unpublished.pk,
+        *sorted((need.pk for need in same), reverse=True),
+        older.pk,
+        weaker.pk,
+    ]
 
 
 def test_hit_ids_of_a_common_word_with_no_more_hits_than_the_cap_rank_them_all(sme):
