@@ -164,10 +164,10 @@ def prefetch_for_cards(needs: list[Need]) -> None:
 # Up to about this many hits, ranking them all costs less than finding the newest ones
 # through the index of open needs (each row's search vector is read to match it). Measured
 # at 100,000 needs (bench data, PostgreSQL 18, 2026-11-26; ``hit_ids`` with the ranks read
-# in the walk, the vectors in the row: migration 0009): 1,400-5,700 hits rank in 3-15 ms,
-# their newest 1,001 in 5-19; 10,700 hits in 26 ms, their newest in 12; 14,000-78,000 in
-# 85-120 ms, their newest in 4-12. Searches the planner expects to have more hits show the
-# best matches among the newest 1,000 (the list counts no further), not among all.
+# in the walk): 2,600-5,700 hits rank in 8-13 ms, their newest 1,001 in 9-15; 10,700 hits
+# in 25 ms, their newest in 10; 21,500-78,000 in 23-184 ms, their newest in 5-11. Searches
+# the planner expects to have more hits show the best matches among the newest 1,000 (the
+# list counts no further), not among all.
 RANK_ALL_UP_TO = 6_000
 
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from bench.needs_data import _text, create_needs
+from bench.needs_data import create_needs
 from members.models import Organisation
 from research_needs.selectors import search_needs
 from research_needs.views.needs import PAGE_SIZE
@@ -281,40 +281,3 @@ def test_search_uses_the_stored_vector_and_its_gin_index(member):
     # The vector is read from the row, not computed from the texts per query.
     assert "to_tsvector" not in sql
     assert titles(queryset) == ["Probenahme am Rammelsberg"]
-
-
-def _toast_chunks() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT reltoastrelid::regclass::text FROM pg_class"
-            " WHERE oid = 'research_needs_need'::regclass"
-        )
-        toast = cursor.fetchone()[0]
-        cursor.execute(f"SELECT count(*) FROM {toast}")  # a name from the catalog
-        return cursor.fetchone()[0]
-
-
-def _need_of_bench_size(rng) -> None:
-    """A need as long as the benchmark's (about 2.2 KB in the row, over PostgreSQL's 2 KB)."""
-    title, summary, description, keywords = _text(rng)
-    plain(title=title, summary=summary, description=description, keywords=keywords)
-
-
-def test_a_need_keeps_its_search_vectors_in_its_row(member):
-    """Issue 17 (migration 0009): a search walking the newest needs matches each one's
-    vector; out of line in the TOAST table it cost three more pages per need."""
-    import random
-
-    rng = random.Random(17)
-    before = _toast_chunks()
-    for _ in range(5):
-        _need_of_bench_size(rng)
-    assert _toast_chunks() == before
-
-    # Canary: with PostgreSQL's default threshold the same needs go out of line.
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks before ALTER
-        cursor.execute("ALTER TABLE research_needs_need RESET (toast_tuple_target)")
-    for _ in range(5):
-        _need_of_bench_size(rng)
-    assert _toast_chunks() > before
