@@ -197,7 +197,8 @@ def hit_ids(needs: QuerySet[Need], *, newest_only: bool = False, cap: int = COUN
     and reads the rows of one page (``needs_by_ids``), instead of counting the hits in one
     query and finding the page in another, which matched every hit twice (issue 17).
 
-    ``newest_only`` (a common word, ``many_hits``): only the ``cap`` newest hits are ranked.
+    ``newest_only`` (a common word, ``many_hits``; ``needs`` from ``search_needs`` with words,
+    so each carries its rank): only the ``cap`` newest hits are ranked.
     The newest ``cap + 1`` come from the index of open needs by publication (migration
     0007), each with its rank, read in the same pass as its row; they are ordered by
     relevance here, not by a second query that matched and joined them again (issue 17:
@@ -209,8 +210,6 @@ def hit_ids(needs: QuerySet[Need], *, newest_only: bool = False, cap: int = COUN
     if not newest_only:
         return list(needs.values_list("pk", flat=True)[: cap + 1])
     newest = needs.order_by(F("published_at").desc(nulls_last=True), "-pk")
-    if "rank" not in newest.query.annotations:  # no words: the newest order is the order
-        return list(newest.values_list("pk", flat=True)[: cap + 1])
     hits = list(newest.values_list("pk", "published_at", "rank")[: cap + 1])
     ranked = sorted(hits[:cap], key=_by_relevance) + hits[cap:]
     return [pk for pk, _published_at, _rank in ranked]
