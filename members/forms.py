@@ -194,17 +194,32 @@ class OrganisationCreateForm(OrganisationForm):
     class Meta(OrganisationForm.Meta):
         fields = [*OrganisationForm.Meta.fields, "confirm_distinct"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.similar: list[Organisation] = []
 
     def clean(self):
         cleaned = super().clean()
         name = cleaned.get("name")
         if name:
-            from .selectors import organisations_alike
+            from . import selectors
 
-            self.similar = organisations_alike(name)
+            candidates = selectors.alike_candidates()
+            # Not the one this user already founded: the same form sent twice at once
+            # finds the first request's organisation, which is not "another" one (the
+            # service returns it). Read after the candidates, so it sees any organisation
+            # among them that this user's other request committed.
+            own = None
+            if self.user is not None and self.user.pk is not None:
+                own = (
+                    Membership.objects.filter(user=self.user)
+                    .values_list("organisation_id", flat=True)
+                    .first()
+                )
+            self.similar = selectors.organisations_alike(
+                name, exclude_pk=own, candidates=candidates
+            )
             if self.similar:
                 self.fields["confirm_distinct"].widget = forms.CheckboxInput()
             if self.similar and not cleaned.get("confirm_distinct"):

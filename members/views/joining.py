@@ -36,13 +36,31 @@ def onboarding(request):
     )
 
 
+def _founded(organisation: Organisation):
+    """Where the founder goes next; the same for the form sent twice."""
+    if organisation.kind == Organisation.Kind.RESEARCH:
+        # Next step for a research institution: its competence profile, so needs can be
+        # recommended to it (issue 13); the page lets it skip.
+        return redirect(reverse("members:competence_edit", args=[organisation.slug]) + "?welcome=1")
+    return redirect(organisation)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def organisation_create(request):
-    if permissions.membership_of(request.user) is not None:
+    membership = permissions.membership_of(request.user)
+    if membership is not None:
+        if (
+            request.method == "POST"
+            and membership.role == membership.Role.ADMIN
+            and membership.organisation.name == request.POST.get("name", "").strip()
+        ):
+            # The same form sent again after the first one created it (a double click
+            # whose second request started late): where the first one went.
+            return _founded(membership.organisation)
         messages.info(request, _("You already belong to an organisation."))
         return redirect("members:home")
-    form = OrganisationCreateForm(request.POST or None, request.FILES or None)
+    form = OrganisationCreateForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         logo = form.logo_value()
@@ -64,13 +82,7 @@ def organisation_create(request):
             **data,
         )
         if ok:
-            if organisation.kind == Organisation.Kind.RESEARCH:
-                # Next step for a research institution: its competence profile, so needs
-                # can be recommended to it (issue 13); the page lets it skip.
-                return redirect(
-                    reverse("members:competence_edit", args=[organisation.slug]) + "?welcome=1"
-                )
-            return redirect(organisation)
+            return _founded(organisation)
     return render_page(
         request, "members/organisation_create.html", {"form": form, "similar": form.similar}
     )

@@ -440,3 +440,61 @@ def test_organisation_sent_twice_at_once_by_one_person_creates_one(transactional
     assert _statuses(results) == [302] * 4
     organisation = Organisation.objects.get()
     assert {r["Location"] for r in results} == {organisation.get_absolute_url()}
+
+
+@race
+def test_organisation_second_request_validated_after_the_first_committed_creates_one(
+    monkeypatch, transactional_db
+):
+    """The order that made the test above fail now and then: the second request passes the
+    "no organisation yet" check, then validates its form only after the first request has
+    committed. The first one's organisation is the user's own, not a "similar name" to
+    confirm (a 400 before), and the service returns it."""
+    from members import selectors
+
+    user = UserFactory()
+    first_committed = threading.Event()
+    original_candidates = selectors.alike_candidates
+    original_create = services.organisation_create
+    calls = []
+    lock = threading.Lock()
+
+    def candidates():
+        with lock:
+            calls.append(1)
+            second = len(calls) == 2
+        if second:
+            assert first_committed.wait(timeout=30)
+        return original_candidates()
+
+    def create(**kwargs):
+        organisation = original_create(**kwargs)
+        first_committed.set()
+        return organisation
+
+    monkeypatch.setattr(selectors, "alike_candidates", candidates)
+    monkeypatch.setattr("members.services.organisation_create", create)
+
+    results = _twice(user, reverse("members:organisation_create"), ORGANISATION, count=2)
+
+    assert _statuses(results) == [302, 302]
+    organisation = Organisation.objects.get()
+    assert {r["Location"] for r in results} == {organisation.get_absolute_url()}
+    assert len(calls) == 2  # both requests validated their form: the order was forced
+
+
+@race
+def test_organisation_form_sent_again_after_it_was_created_goes_to_it(transactional_db):
+    user = UserFactory()
+    client = Client()
+    client.force_login(user)
+    url = reverse("members:organisation_create")
+    first = client.post(url, ORGANISATION)
+
+    again = client.post(url, ORGANISATION)
+    other = client.post(url, {**ORGANISATION, "name": "Ganz Andere GmbH"})
+
+    organisation = Organisation.objects.get()
+    assert first["Location"] == again["Location"] == organisation.get_absolute_url()
+    assert other.status_code == 302 and other["Location"] == reverse("members:home")
+    assert Organisation.objects.count() == 1
