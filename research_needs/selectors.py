@@ -14,7 +14,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_o
 from django.http import Http404
 from django.utils.functional import cached_property
 
-from members.models import Topic
+from members.models import Organisation, Topic
 from members.permissions import is_organiser
 
 from .models import Answer, Conversation, Introduction, Message, Need
@@ -139,11 +139,16 @@ def search_needs(
     if trl:
         needs = needs.filter(trl_now__lte=int(trl), trl_target__gte=int(trl))
     if org_kind or federal_state:
+        # The organisations' ids, asked first (a few hundred at most), not a join: the
+        # newest-first index holds the organisation, so a walk over it skips the others'
+        # rows without reading them, and the count is read from the index alone (issue 17).
+        organisations = Organisation.objects.all()
         if org_kind:
-            needs = needs.filter(organisation__kind=org_kind)
+            organisations = organisations.filter(kind=org_kind)
         if federal_state:
-            needs = needs.filter(organisation__federal_state=federal_state)
-        needs = needs.filter(poster_revealed=True)
+            organisations = organisations.filter(federal_state=federal_state)
+        ids = list(organisations.values_list("pk", flat=True))
+        needs = needs.filter(organisation_id__in=ids, poster_revealed=True) if ids else needs.none()
     q = (q or "").strip()
     if q:
         query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")

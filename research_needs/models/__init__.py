@@ -243,12 +243,29 @@ class Need(models.Model):
             models.Index(fields=["status", "deadline"], name="research_needs_status_dl"),
             # The list's default order over open needs, newest first, as the selector sorts
             # (nulls last, then pk): the first page and a common word's newest hits come
-            # from it without sorting the table (issue 17).
+            # from it without sorting the table (issue 17). After the order, the
+            # organisation: a filter by the organisation's kind or state (``search_needs``
+            # asks for their ids) is checked in the index, so a common word's walk reads
+            # only those organisations' rows (PostgreSQL 17 and later; "Betrieb" in Lower
+            # Saxony 18.6 -> 3.6 ms at 100,000 needs). It also carries every other column the
+            # list's visibility and filters ask, so the list's count up to 1,001 is read from
+            # the index alone: from the table, with a bitmap of every published need ANDed
+            # into the filter's, it cost 6-9 ms at 100,000 needs, 1-3 ms at 10,000 (issue 17:
+            # browsing must stay flat in the table size).
             models.Index(
                 F("published_at").desc(nulls_last=True),
                 F("id").desc(),
+                F("organisation"),
                 name="research_needs_open_newest",
                 condition=Q(status="published"),
+                include=[
+                    "visibility",
+                    "topic_ids",
+                    "cooperation_types",
+                    "challenge_types",
+                    "trl_now",
+                    "trl_target",
+                ],
             ),
         ]
         constraints = [
