@@ -204,8 +204,8 @@ def hit_ids(needs: QuerySet[Need], *, newest_only: bool = False, cap: int = COUN
 
     ``newest_only`` (a common word, ``many_hits``; ``needs`` from ``search_needs`` with words,
     so each carries its rank): only the ``cap`` newest hits are ranked.
-    The newest ``cap + 1`` come from the index of open needs by publication (migration
-    0007), each with its rank, read in the same pass as its row; they are ordered by
+    The newest ``cap + 1`` come from the index of open needs by publication
+    (``research_needs_open_newest``, migrations 0007 and 0009), each with its rank, read in the same pass as its row; they are ordered by
     relevance here, not by a second query that matched and joined them again (issue 17:
     5 ms of the 48 of "Betrieb" in Lower Saxony at 100,000 needs). The oldest of them is
     kept at the end, where no page shows it: the first ``cap`` are the newest in their
