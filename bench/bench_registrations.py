@@ -11,6 +11,11 @@ server needs). Prints confirmed, waitlisted, the statuses and registrations per 
 (target at least 300 per second). Anything but exactly 100 confirmed and 400 waitlisted, or an
 answer other than 2xx/3xx (or none), means the benchmark broke.
 
+Then, with wrk, the same members post once each to ``/bench/member-post/`` on the same
+server: the CSRF check, session, account, message and redirect that every registration's
+POST needs before it registers anyone. That rate is the ceiling of any synchronous
+registration on this machine; registrations are given as a share of it too.
+
 The event's times are fixed (``EVENT_DAY``, 10:00 to 17:00 in Berlin), never taken from
 the clock: an event starting "now + 30 days" crossed midnight after 18:00, became a
 two-day event whose form wants the days chosen, and every POST answered 400.
@@ -194,6 +199,7 @@ def run() -> None:
         _warm_up(server.port, clients)
         attack = _attack_wrk if _use_wrk() else _attack
         statuses, errors, seconds = attack(server.port, clients)
+        floor = _floor(server.port, clients) if _use_wrk() and not errors else None
     log_text = server.log
 
     from events.models import Registration
@@ -228,3 +234,21 @@ def run() -> None:
         unit="/s",
         target=at_least(TARGET_RATE),
     )
+    if floor is not None:
+        figure(f"member POST with message/s, {attempts} at once", floor, unit="/s")
+        figure("registrations : member POST with message", attempts / seconds / floor)
+
+
+def _floor(port: int, clients) -> float:
+    """POSTs per second of ``/bench/member-post/`` (bench/web_urls.py), each member once,
+    sent as the registrations were."""
+    from django.conf import settings
+
+    from bench.wrk import post_once
+
+    lines = [f"{session_key} {csrf}" for _path, session_key, csrf in clients]
+    names = [settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME]
+    once = post_once(f"http://127.0.0.1:{port}", "/bench/member-post/", lines, names, limit=300)
+    if once.answered < len(clients) or set(once.statuses) != {302}:
+        raise Broken(f"/bench/member-post/ answered {once.statuses} ({once.answered} answers)")
+    return len(clients) / once.seconds

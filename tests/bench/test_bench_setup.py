@@ -74,3 +74,23 @@ def test_server_timing_counts_sql():
     timing = web_timing.parse(response["Server-Timing"])
     assert timing["queries"] == 2
     assert 0 <= timing["db"] <= timing["app"]
+
+
+def test_member_post_yardstick_answers_only_a_logged_in_member_with_the_token(settings):
+    """P5's floor (bench/web_urls.py): a member's POST with the CSRF token gets the redirect
+    and a message kept in the session; without a session it is refused, without the token
+    the CSRF check refuses it, as for a registration."""
+    settings.ROOT_URLCONF = "bench.web_urls"
+    session = login(member("bench-floor-member@example.org"))
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["sessionid"] = session.session_key
+    client.cookies["csrftoken"] = session.csrf
+
+    answered = client.post("/bench/member-post/", {"csrfmiddlewaretoken": session.csrf})
+    without_token = client.post("/bench/member-post/", {})
+    anonymous = Client().post("/bench/member-post/", {})
+
+    assert answered.status_code == 302 and answered["Location"] == "/"
+    assert [str(m) for m in answered.wsgi_request._messages] == ["bench"]
+    assert without_token.status_code == 403
+    assert anonymous.status_code == 403
