@@ -89,7 +89,7 @@ def _store_page(request, key, stamp, response) -> None:
 
 
 def _event_page_data(
-    request, slug, *, programme: bool = True
+    request, slug, *, programme: bool = True, count_seats: bool = True
 ) -> tuple[Event, dict | None, Registration | None]:
     """(the event as ``selectors.event_for_page`` reads it, the parts of its page that are
     the same for everyone, the viewer's registration or None), from the cache in one round
@@ -98,7 +98,9 @@ def _event_page_data(
     and notices; ``main``: description and programme; ``has_programme``) depend on the
     viewer only by whether they may see drafts (part of the keys); the seats taken are kept
     beside them, renewed by every registration; the viewer's registration per account and
-    address. Without ``programme`` the parts are neither read nor rendered (None)."""
+    address. Without ``programme`` the parts are neither read nor rendered (None). Without
+    ``count_seats`` seats the cache no longer holds are not counted: ``event.confirmed`` is
+    None then, for ``_seats_taken`` to count only if the page is shown after all."""
     user = request.user
     drafts = permissions.can_see_drafts(user)
     event_key = generations.fragment_key("event-page-event", slug, drafts)
@@ -125,8 +127,12 @@ def _event_page_data(
         keep(event_key, event)
         keep(seats_key, event.confirmed)
     elif seats is None:
-        event.confirmed = selectors.confirmed_count(event)
-        keep(seats_key, event.confirmed)
+        # Every registration renews the seats, so during a rush nearly every POST finds
+        # them gone; a registration counts them itself under the event's lock.
+        event.confirmed = None
+        if count_seats:
+            _seats_taken(event)
+            keep(seats_key, event.confirmed)
     else:
         event.confirmed = seats
     parts = None
@@ -154,6 +160,13 @@ def _event_page_data(
             keep(mine, found)
         (registration,) = found
     return event, parts, registration
+
+
+def _seats_taken(event: Event) -> int:
+    """``event.confirmed``, counted now if ``_event_page_data`` left it out."""
+    if event.confirmed is None:
+        event.confirmed = selectors.confirmed_count(event)
+    return event.confirmed
 
 
 def _event_detail(request, slug):
@@ -222,15 +235,19 @@ GUEST_EMAIL_SESSION_KEY = "events_guest_email"
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request, slug):
-    # The event, its seats and the member's registration from the cache (no programme).
-    event, _parts, existing = _event_page_data(request, slug, programme=False)
+    # The event, its seats and the member's registration from the cache (no programme);
+    # a POST counts the seats only if the form comes back (``_render``).
+    posted = request.method == "POST"
+    event, _parts, existing = _event_page_data(
+        request, slug, programme=False, count_seats=not posted
+    )
     user = request.user
     is_member = user.is_authenticated
     if existing is not None and existing.is_active:
         messages.info(request, _("You are already registered for this event."))
         return redirect(existing.get_absolute_url())
     form_class = RegistrationChoicesForm if is_member else GuestRegistrationForm
-    data = request.POST if request.method == "POST" else None
+    data = request.POST if posted else None
     # A POST that chose no session needs the event's sessions only if the form is shown
     # again: one query fewer for nearly every registration (issue 17, P5).
     chose_none = data is not None and not data.getlist("sessions")
@@ -243,8 +260,12 @@ def register(request, slug):
         "registration_state": state,
         "is_member": is_member,
         "membership": getattr(user, "_membership_cache", None) if is_member else None,
-        "seats_left": selectors.seats_left(event, taken=event.confirmed),
     }
+
+    def _render():
+        context["seats_left"] = selectors.seats_left(event, taken=_seats_taken(event))
+        return render_page(request, "events/register.html", context)
+
     if form.is_bound and form.is_valid():
         extra = {}
         if not is_member:
@@ -259,6 +280,7 @@ def register(request, slug):
             if limited is not None:
                 if chose_none:
                     form.offer_sessions(list(selectors.signup_sessions(event)))
+                context["seats_left"] = selectors.seats_left(event, taken=_seats_taken(event))
                 return throttle.form_refused(
                     request, "events/register.html", context, form, limited
                 )
@@ -290,7 +312,7 @@ def register(request, slug):
         form.add_error(None, _("Registration is not open."))
     if chose_none:
         form.offer_sessions(list(selectors.signup_sessions(event)))
-    return render_page(request, "events/register.html", context)
+    return _render()
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -149,3 +149,46 @@ def test_a_refused_post_shows_the_sessions_again(client, forum, member):
     assert [pk for pk, _label in form.fields["sessions"].choices] == [session.pk]
     assert session.title in response.content.decode()
     assert not Registration.objects.filter(event=forum).exists()
+
+
+def _seat_counts(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "events_registration"')
+    ]
+
+
+def test_a_post_during_a_rush_counts_the_seats_only_under_the_lock(client, event, member):
+    """Every registration renews the seats kept for the event page, so during a rush the
+    next POST finds them gone: it leaves the count to the service, which asks it under the
+    event's lock anyway (issue 17, P5)."""
+    client.get(reverse("events:register", args=[event.slug]))  # the seats are kept
+    services.registration_create(event=event, actor=UserFactory())  # ... and renewed
+    client.force_login(member)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("events:register", args=[event.slug]), {})
+
+    assert response.status_code == 302
+    assert Registration.objects.get(event=event, user=member).status == "confirmed"
+    assert _seat_counts(queries) == []
+    assert sum("FOR UPDATE" in q["sql"] for q in queries.captured_queries) == 1
+
+
+def test_a_refused_post_counts_the_seats_for_the_form(client, event, member):
+    """The form shown again says the event is full: the seats are counted for it."""
+    client.get(reverse("events:register", args=[event.slug]))  # the event is kept
+    services.registration_create(event=event, actor=UserFactory())
+    services.registration_create(event=event, actor=UserFactory())  # both seats taken
+    client.force_login(member)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            reverse("events:register", args=[event.slug]), {"dietary_needs": "x" * 501}
+        )
+
+    assert response.status_code == 400
+    assert response.context["seats_left"] == 0
+    assert len(_seat_counts(queries)) == 1
+    assert not Registration.objects.filter(event=event, user=member).exists()
