@@ -99,8 +99,8 @@ def _event_page_data(
     viewer only by whether they may see drafts (part of the keys); the seats taken are kept
     beside them, renewed by every registration; the viewer's registration per account and
     address. Without ``programme`` the parts are neither read nor rendered (None). Without
-    ``count_seats`` seats the cache no longer holds are not counted: ``event.confirmed`` is
-    None then, for ``_seats_taken`` to count only if the page is shown after all."""
+    ``count_seats``, seats no longer in the cache are not counted: ``event.confirmed`` is
+    None then, and ``_seats_taken`` counts them only if a page shows them after all."""
     user = request.user
     drafts = permissions.can_see_drafts(user)
     event_key = generations.fragment_key("event-page-event", slug, drafts)
@@ -236,7 +236,7 @@ GUEST_EMAIL_SESSION_KEY = "events_guest_email"
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request, slug):
     # The event, its seats and the member's registration from the cache (no programme);
-    # a POST counts the seats only if the form comes back (``_render``).
+    # a POST counts the seats only if the form comes back (``with_seats``).
     posted = request.method == "POST"
     event, _parts, existing = _event_page_data(
         request, slug, programme=False, count_seats=not posted
@@ -262,9 +262,9 @@ def register(request, slug):
         "membership": getattr(user, "_membership_cache", None) if is_member else None,
     }
 
-    def _render():
+    def with_seats():
         context["seats_left"] = selectors.seats_left(event, taken=_seats_taken(event))
-        return render_page(request, "events/register.html", context)
+        return context
 
     if form.is_bound and form.is_valid():
         extra = {}
@@ -280,9 +280,8 @@ def register(request, slug):
             if limited is not None:
                 if chose_none:
                     form.offer_sessions(list(selectors.signup_sessions(event)))
-                context["seats_left"] = selectors.seats_left(event, taken=_seats_taken(event))
                 return throttle.form_refused(
-                    request, "events/register.html", context, form, limited
+                    request, "events/register.html", with_seats(), form, limited
                 )
             extra = {
                 "name": form.cleaned_data["name"],
@@ -312,7 +311,7 @@ def register(request, slug):
         form.add_error(None, _("Registration is not open."))
     if chose_none:
         form.offer_sessions(list(selectors.signup_sessions(event)))
-    return _render()
+    return render_page(request, "events/register.html", with_seats())
 
 
 @require_http_methods(["GET", "HEAD"])
