@@ -100,7 +100,7 @@ def _event_page_data(
     beside them, renewed by every registration; the viewer's registration per account and
     address. Without ``programme`` the parts are neither read nor rendered (None). Without
     ``count_seats``, seats no longer in the cache are not counted: ``event.confirmed`` is
-    None then, and ``_seats_taken`` counts them only if a page shows them after all."""
+    None then, and ``selectors.seats_left`` counts them only if a page shows them."""
     user = request.user
     drafts = permissions.can_see_drafts(user)
     event_key = generations.fragment_key("event-page-event", slug, drafts)
@@ -129,9 +129,8 @@ def _event_page_data(
     elif seats is None:
         # Every registration renews the seats, so during a rush nearly every POST finds
         # them gone; a registration counts them itself under the event's lock.
-        event.confirmed = None
+        event.confirmed = selectors.confirmed_count(event) if count_seats else None
         if count_seats:
-            _seats_taken(event)
             keep(seats_key, event.confirmed)
     else:
         event.confirmed = seats
@@ -160,13 +159,6 @@ def _event_page_data(
             keep(mine, found)
         (registration,) = found
     return event, parts, registration
-
-
-def _seats_taken(event: Event) -> int:
-    """``event.confirmed``, counted now if ``_event_page_data`` left it out."""
-    if event.confirmed is None:
-        event.confirmed = selectors.confirmed_count(event)
-    return event.confirmed
 
 
 def _event_detail(request, slug):
@@ -262,8 +254,8 @@ def register(request, slug):
         "membership": getattr(user, "_membership_cache", None) if is_member else None,
     }
 
-    def with_seats():
-        context["seats_left"] = selectors.seats_left(event, taken=_seats_taken(event))
+    def with_seats():  # counted now if the POST left them out
+        context["seats_left"] = selectors.seats_left(event, taken=event.confirmed)
         return context
 
     if form.is_bound and form.is_valid():
